@@ -10,6 +10,7 @@ export default defineConfig({
     lake: 'src/lake/index.ts',
     arrow: 'src/arrow.ts',
     fast: 'src/fast.ts',
+    time: 'src/time.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

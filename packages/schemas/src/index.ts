@@ -27,3 +27,4 @@ export * from './fields.js';
 export * from './gateway.js';
 export * from './lake/index.js';
 export * from './signals.js';
+export * from './time.js';
