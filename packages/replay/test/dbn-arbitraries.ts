@@ -62,7 +62,10 @@ export function layoutsOf(version: 1 | 2 | 3): AnyRecordLayout[] {
 }
 
 /** Arbitrary list of records of one version (any layouts native to it). */
-export function recordsArb(version: 1 | 2 | 3, options: { maxLength?: number; tsOut?: boolean } = {}): fc.Arbitrary<DbnRecord<PriceMode>[]> {
+export function recordsArb(
+  version: 1 | 2 | 3,
+  options: { maxLength?: number; tsOut?: boolean } = {},
+): fc.Arbitrary<DbnRecord<PriceMode>[]> {
   const arbs = layoutsOf(version).map((l) => recordArb(l, options.tsOut));
   return fc.array(fc.oneof(...arbs), { maxLength: options.maxLength ?? 12 });
 }
@@ -70,7 +73,9 @@ export function recordsArb(version: 1 | 2 | 3, options: { maxLength?: number; ts
 /** Arbitrary metadata of a version. */
 export function metadataArb(version: 1 | 2 | 3, tsOut = false) {
   const L = version === 1 ? 22 : 71;
-  const date = fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+  const date = fc
+    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10));
   const symbol = ascii(Math.min(L - 1, 20));
   return fc.record({
     version: fc.constant(version),
@@ -87,7 +92,10 @@ export function metadataArb(version: 1 | 2 | 3, tsOut = false) {
     partial: fc.array(symbol, { maxLength: 2 }),
     not_found: fc.array(symbol, { maxLength: 2 }),
     mappings: fc.array(
-      fc.record({ raw_symbol: symbol, intervals: fc.array(fc.record({ start_date: date, end_date: date, symbol }), { maxLength: 3 }) }),
+      fc.record({
+        raw_symbol: symbol,
+        intervals: fc.array(fc.record({ start_date: date, end_date: date, symbol }), { maxLength: 3 }),
+      }),
       { maxLength: 3 },
     ),
   });

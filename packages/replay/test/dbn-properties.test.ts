@@ -60,8 +60,15 @@ describe('encode → decode', () => {
           const bytes = encodeDbn(metadata, records);
           const doc = decodeDbnPlain(bytes);
           expect(doc.records).toEqual(records);
-          const { metadata_length: _a, metadata_padding: _b, records_offset: _c, raw_schema: _d, raw_stype_in: _e, raw_stype_out: _f, ...rest } =
-            doc.metadata as Metadata;
+          const {
+            metadata_length: _a,
+            metadata_padding: _b,
+            records_offset: _c,
+            raw_schema: _d,
+            raw_stype_in: _e,
+            raw_stype_out: _f,
+            ...rest
+          } = doc.metadata as Metadata;
           expect({ ...rest, legacy_record_count: undefined }).toEqual({ ...metadata, legacy_record_count: undefined });
           // Encoding what was decoded gives the same bytes again.
           expect(encodeDbn(doc.metadata, doc.records)).toEqual(bytes);
@@ -72,10 +79,14 @@ describe('encode → decode', () => {
 
     it(`v${version}: ts_out records round-trip`, () => {
       fc.assert(
-        fc.property(metadataArb(version, true), recordsArb(version, { tsOut: true, maxLength: 5 }), (metadata, records) => {
-          const doc = decodeDbnPlain(encodeDbn(metadata, records));
-          expect(doc.records).toEqual(records);
-        }),
+        fc.property(
+          metadataArb(version, true),
+          recordsArb(version, { tsOut: true, maxLength: 5 }),
+          (metadata, records) => {
+            const doc = decodeDbnPlain(encodeDbn(metadata, records));
+            expect(doc.records).toEqual(records);
+          },
+        ),
         { numRuns: 30 },
       );
     });
@@ -174,35 +185,41 @@ describe('bad input', () => {
 
   it('a corrupted byte gives the correct prefix, then an error or one differing record, never a crash', () => {
     fc.assert(
-      fc.property(metadataArb(3), recordsArb(3, { maxLength: 8 }), fc.nat(), fc.integer({ min: 1, max: 255 }), (metadata, records, pos, xor) => {
-        const bytes = encodeDbn(metadata, records);
-        const at = pos % bytes.length;
-        const bad = bytes.slice();
-        bad[at] = (bad[at] as number) ^ xor;
-        const result = decodeChunks([bad]);
-        if (result.error !== null) expect(DbnDecodeError.is(result.error), String(result.error)).toBe(true);
-        const clean = decodeChunks([bytes]);
-        const start = (clean.metadata as Metadata | null)?.records_offset ?? 0;
-        if (at < start) {
-          // Header corruption: an error, or the same records after a metadata that differs.
-          if (result.error === null) expect(result.records).toEqual(records);
-          return;
-        }
-        let index = 0;
-        let boundary = start;
-        while (index < records.length && boundary + (records[index] as DbnRecord<PriceMode>).length * 4 <= at) {
-          boundary += (records[index] as DbnRecord<PriceMode>).length * 4;
-          index++;
-        }
-        expect(result.records.slice(0, index)).toEqual(records.slice(0, index));
-        if (result.error === null) {
-          expect(result.records.length).toBe(records.length);
-          expect(result.records.slice(index + 1)).toEqual(records.slice(index + 1));
-        } else {
-          expect(result.records.length).toBe(index);
-          expect((result.error as DbnDecodeError).recordIndex).toBe(index);
-        }
-      }),
+      fc.property(
+        metadataArb(3),
+        recordsArb(3, { maxLength: 8 }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        (metadata, records, pos, xor) => {
+          const bytes = encodeDbn(metadata, records);
+          const at = pos % bytes.length;
+          const bad = bytes.slice();
+          bad[at] = (bad[at] as number) ^ xor;
+          const result = decodeChunks([bad]);
+          if (result.error !== null) expect(DbnDecodeError.is(result.error), String(result.error)).toBe(true);
+          const clean = decodeChunks([bytes]);
+          const start = (clean.metadata as Metadata | null)?.records_offset ?? 0;
+          if (at < start) {
+            // Header corruption: an error, or the same records after a metadata that differs.
+            if (result.error === null) expect(result.records).toEqual(records);
+            return;
+          }
+          let index = 0;
+          let boundary = start;
+          while (index < records.length && boundary + (records[index] as DbnRecord<PriceMode>).length * 4 <= at) {
+            boundary += (records[index] as DbnRecord<PriceMode>).length * 4;
+            index++;
+          }
+          expect(result.records.slice(0, index)).toEqual(records.slice(0, index));
+          if (result.error === null) {
+            expect(result.records.length).toBe(records.length);
+            expect(result.records.slice(index + 1)).toEqual(records.slice(index + 1));
+          } else {
+            expect(result.records.length).toBe(index);
+            expect((result.error as DbnDecodeError).recordIndex).toBe(index);
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });
@@ -236,13 +253,19 @@ describe('bad input', () => {
 describe('chunking', () => {
   it('any split of the input, down to single bytes, decodes to the same result', () => {
     fc.assert(
-      fc.property(metadataArb(2), recordsArb(2, { maxLength: 6 }), fc.array(fc.nat(), { maxLength: 40 }), fc.boolean(), (metadata, records, cuts, single) => {
-        const bytes = encodeDbn(metadata, records);
-        const chunks = single ? Array.from(bytes, (b) => new Uint8Array([b])) : split(bytes, cuts);
-        const result = decodeChunks(chunks);
-        expect(result.error).toBeNull();
-        expect(result.records).toEqual(records);
-      }),
+      fc.property(
+        metadataArb(2),
+        recordsArb(2, { maxLength: 6 }),
+        fc.array(fc.nat(), { maxLength: 40 }),
+        fc.boolean(),
+        (metadata, records, cuts, single) => {
+          const bytes = encodeDbn(metadata, records);
+          const chunks = single ? Array.from(bytes, (b) => new Uint8Array([b])) : split(bytes, cuts);
+          const result = decodeChunks(chunks);
+          expect(result.error).toBeNull();
+          expect(result.records).toEqual(records);
+        },
+      ),
       { numRuns: 100 },
     );
   });

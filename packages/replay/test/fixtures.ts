@@ -11,7 +11,8 @@ export const SHARED_DIR = join(repoRoot, '..', 'shared');
 export const FIXTURE_DIR = join(SHARED_DIR, 'fixtures', 'dbn');
 
 function need(path: string): string {
-  if (!existsSync(path)) throw new Error(`${path} is missing: tests expect the shared/ folder beside the repository root`);
+  if (!existsSync(path))
+    throw new Error(`${path} is missing: tests expect the shared/ folder beside the repository root`);
   return path;
 }
 
@@ -33,12 +34,20 @@ export function spec(name: string): string {
 }
 
 /** expected-samples.json. */
-export function expectedSamples(): Record<string, { file: string; record_count: number; metadata: unknown; first_record: unknown }> {
+export function expectedSamples(): Record<
+  string,
+  { file: string; record_count: number; metadata: unknown; first_record: unknown }
+> {
   return JSON.parse(readFileSync(need(join(FIXTURE_DIR, 'expected-samples.json')), 'utf8')).samples;
 }
 
 /** Facts of a fixture name: version (from the name; unversioned files are v2), fragment, compression. */
-export function fixtureFacts(name: string): { version: 1 | 2 | 3 | undefined; fragment: boolean; zstd: boolean; schema: string } {
+export function fixtureFacts(name: string): {
+  version: 1 | 2 | 3 | undefined;
+  fragment: boolean;
+  zstd: boolean;
+  schema: string;
+} {
   const m = /\.v(\d)\./.exec(name);
   const fragment = name.includes('.frag');
   const version = m ? (Number(m[1]) as 1 | 2 | 3) : fragment ? undefined : 2;

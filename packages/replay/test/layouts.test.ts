@@ -43,7 +43,12 @@ function specTables(): { heading: string; rows: SpecRow[]; total: number | null 
       current = { heading, rows: [], total: null };
       tables.push(current);
     }
-    current.rows.push({ offset: Number(m[1]), size: Number(m[2]), type: (m[3] as string).trim(), name: (m[4] as string).trim() });
+    current.rows.push({
+      offset: Number(m[1]),
+      size: Number(m[2]),
+      type: (m[3] as string).trim(),
+      name: (m[4] as string).trim(),
+    });
   }
   return tables;
 }
@@ -86,7 +91,11 @@ const TABLE_FOR: Record<string, RecordLayout | PairLayout> = {
 
 function layoutFor(heading: string): RecordLayout | PairLayout | undefined {
   const number = /^(6\.\d+)/.exec(heading)?.[1] ?? '';
-  const variant = heading.includes('| Versions') ? ' | Versions' : heading.includes('| Version 1') ? ' | Version 1' : '';
+  const variant = heading.includes('| Versions')
+    ? ' | Versions'
+    : heading.includes('| Version 1')
+      ? ' | Version 1'
+      : '';
   return TABLE_FOR[number + variant];
 }
 
@@ -118,7 +127,8 @@ describe('record layouts match dbn-format.md §6', () => {
     for (const l of RECORD_LAYOUTS) {
       expect(l.size % 8, l.name).toBe(0);
       for (const f of l.fields) {
-        if (['u16', 'i16', 'u32', 'i32', 'u64', 'i64'].includes(f.type)) expect(f.offset % f.size, `${l.name}.${f.name}`).toBe(0);
+        if (['u16', 'i16', 'u32', 'i32', 'u64', 'i64'].includes(f.type))
+          expect(f.offset % f.size, `${l.name}.${f.name}`).toBe(0);
       }
     }
   });

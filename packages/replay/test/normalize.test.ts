@@ -9,7 +9,15 @@ const D = '2025-11-03'; // front month ESZ5 (levels-pipeline-lake.md B.7)
 const T = etToNs(D, '10:00');
 const px = (points: number) => BigInt(Math.round(points * 4)) * 250_000_000n;
 
-function definition(id: number, symbol: string, cls: string, strike: number | null, expiration: bigint, underlying: string, securityType = 'OOF'): InstrumentDefMsgV3 {
+function definition(
+  id: number,
+  symbol: string,
+  cls: string,
+  strike: number | null,
+  expiration: bigint,
+  underlying: string,
+  securityType = 'OOF',
+): InstrumentDefMsgV3 {
   return {
     length: 130,
     rtype: 0x13,
@@ -154,7 +162,17 @@ describe('DbnNormalizer', () => {
       record_type: 'Mbp10Msg',
       action: 'A',
       flags: 0x20,
-      levels: [level(6850, 6850.25), ...Array.from({ length: 9 }, () => ({ bid_px: UNDEF_PRICE, ask_px: UNDEF_PRICE, bid_sz: 0, ask_sz: 0, bid_ct: 0, ask_ct: 0 }))],
+      levels: [
+        level(6850, 6850.25),
+        ...Array.from({ length: 9 }, () => ({
+          bid_px: UNDEF_PRICE,
+          ask_px: UNDEF_PRICE,
+          bid_sz: 0,
+          ask_sz: 0,
+          bid_ct: 0,
+          ask_ct: 0,
+        })),
+      ],
     };
     const mb = n.normalize(book);
     expect(MBP10Record.schema.safeParse(mb).success).toBe(true);
@@ -179,14 +197,36 @@ describe('DbnNormalizer', () => {
     n.normalize(definition(PUT_1DTE, 'E2AX5 P6800', 'P', 6800, 1762290000000000000n, 'ESZ5'));
     n.normalize(definition(QUARTERLY, 'ESZ5 C6850', 'C', 6850, 1766154600000000000n, 'ESZ5'));
     n.normalize(definition(FUTURE_DEF, 'ESZ5', 'F', null, UNDEF_TIMESTAMP, '', 'FUT'));
-    const quote: Mbp1Msg = { ...trade(CALL, T, px(12.5), 2, 'B', 10), length: 20, rtype: 1, record_type: 'Mbp1Msg', action: 'A', levels: [level(12.25, 12.75, 5)] };
+    const quote: Mbp1Msg = {
+      ...trade(CALL, T, px(12.5), 2, 'B', 10),
+      length: 20,
+      rtype: 1,
+      record_type: 'Mbp1Msg',
+      action: 'A',
+      levels: [level(12.25, 12.75, 5)],
+    };
     const on = n.normalize(quote);
     expect(OptionNBBORecord.schema.safeParse(on).success).toBe(true);
-    expect(on).toMatchObject({ option_symbol: 'E1AX5 C6850', strike: 6850, right: 'C', exp_date: D, bid_px: 12.25, ask_px: 12.75, bid_sz: 5 });
+    expect(on).toMatchObject({
+      option_symbol: 'E1AX5 C6850',
+      strike: 6850,
+      right: 'C',
+      exp_date: D,
+      bid_px: 12.25,
+      ask_px: 12.75,
+      bid_sz: 5,
+    });
     expect(parseEventId((on as { event_id: string }).event_id).symbol).toBe('E1AX5 C6850');
     const ot = n.normalize(trade(CALL, T + 10n, px(12.75), 4, 'B', 11));
     expect(OptionTradeRecord.schema.safeParse(ot).success).toBe(true);
-    expect(ot).toMatchObject({ underlying: 'ES', underlying_contract: 'ESZ5', opt_bid: null, opt_ask: null, aggressor: 1, size: 4 });
+    expect(ot).toMatchObject({
+      underlying: 'ES',
+      underlying_contract: 'ESZ5',
+      opt_bid: null,
+      opt_ask: null,
+      aggressor: 1,
+      size: 4,
+    });
     expect(n.normalize(trade(PUT_1DTE, T, px(3), 1, 'A', 12))).toBeNull();
     expect(n.normalize(trade(QUARTERLY, T, px(3), 1, 'A', 13))).toBeNull();
     expect(n.dropped).toEqual({ option_not_0dte: 2 });
@@ -197,12 +237,34 @@ describe('DbnNormalizer', () => {
 
   it('maps a DBN definition to the canonical definition', () => {
     const def = definitionFromDbn(definition(CALL, 'E1AX5 C6850', 'C', 6850, 1762203600000000000n, 'ESZ5'));
-    expect(def).toMatchObject({ instrument_id: CALL, raw_symbol: 'E1AX5 C6850', strike: 6850, right: 'C', exp_date: D, underlying: 'ESZ5', security_type: 'OOF', asset: 'E1A', contract_multiplier: 50 });
+    expect(def).toMatchObject({
+      instrument_id: CALL,
+      raw_symbol: 'E1AX5 C6850',
+      strike: 6850,
+      right: 'C',
+      exp_date: D,
+      underlying: 'ESZ5',
+      security_type: 'OOF',
+      asset: 'E1A',
+      contract_multiplier: 50,
+    });
   });
 
   it('counts records it does not handle', () => {
     const n = new DbnNormalizer({ mappings });
-    const ohlcv = { length: 14, rtype: 0x20, publisher_id: 1, instrument_id: FUT, ts_event: T, record_type: 'OhlcvMsg', open: 1n, high: 1n, low: 1n, close: 1n, volume: 1n } as DbnRecord<'bigint'>;
+    const ohlcv = {
+      length: 14,
+      rtype: 0x20,
+      publisher_id: 1,
+      instrument_id: FUT,
+      ts_event: T,
+      record_type: 'OhlcvMsg',
+      open: 1n,
+      high: 1n,
+      low: 1n,
+      close: 1n,
+      volume: 1n,
+    } as DbnRecord<'bigint'>;
     expect(n.normalize(ohlcv)).toBeNull();
     expect(n.dropped.unsupported_record).toBe(1);
   });

@@ -13,7 +13,13 @@ import { RecordCursor } from './cursor.js';
 import { DbnDecodeError } from './errors.js';
 import { type AnyRecordLayout, DISPATCH, HEADER_SIZE } from './layouts.js';
 import { decodeMetadata, decodePrelude, type Metadata, PRELUDE_SIZE, upgradeMetadata } from './metadata.js';
-import { compileRecordReader, compileRecordWriter, type PriceMode, type RecordReader, type RecordWriter } from './records.js';
+import {
+  compileRecordReader,
+  compileRecordWriter,
+  type PriceMode,
+  type RecordReader,
+  type RecordWriter,
+} from './records.js';
 import { upgradeRecordObject, upgradeTarget } from './upgrade.js';
 
 /** Options of {@link DbnDecoder}. */
@@ -183,10 +189,15 @@ export class DbnDecoder {
       if (available < PRELUDE_SIZE) {
         if (!this.#ended) return NEED_MORE;
         this.#fail(
-          new DbnDecodeError(available === 0 ? 'empty input: no DBN prelude' : `input ends inside the 8-byte prelude (${available} bytes)`, {
-            offset: available,
-            recordIndex: -1,
-          }),
+          new DbnDecodeError(
+            available === 0
+              ? 'empty input: no DBN prelude'
+              : `input ends inside the 8-byte prelude (${available} bytes)`,
+            {
+              offset: available,
+              recordIndex: -1,
+            },
+          ),
         );
       }
       this.#prelude = this.#take(PRELUDE_SIZE);
@@ -200,21 +211,27 @@ export class DbnDecoder {
     const max = this.#options.maxMetadataBytes ?? 256 * 1024 * 1024;
     if (PRELUDE_SIZE + prelude.metadataLength > max) {
       this.#fail(
-        new DbnDecodeError(`metadata_length ${prelude.metadataLength} exceeds the limit of ${max} bytes (option maxMetadataBytes)`, {
-          offset: 4,
-          recordIndex: -1,
-          field: 'metadata_length',
-        }),
+        new DbnDecodeError(
+          `metadata_length ${prelude.metadataLength} exceeds the limit of ${max} bytes (option maxMetadataBytes)`,
+          {
+            offset: 4,
+            recordIndex: -1,
+            field: 'metadata_length',
+          },
+        ),
       );
     }
     const rest = this.#available();
     if (rest < prelude.metadataLength) {
       if (!this.#ended) return NEED_MORE;
       this.#fail(
-        new DbnDecodeError(`input ends inside the metadata: ${PRELUDE_SIZE + rest} of ${PRELUDE_SIZE + prelude.metadataLength} header bytes`, {
-          offset: PRELUDE_SIZE + rest,
-          recordIndex: -1,
-        }),
+        new DbnDecodeError(
+          `input ends inside the metadata: ${PRELUDE_SIZE + rest} of ${PRELUDE_SIZE + prelude.metadataLength} header bytes`,
+          {
+            offset: PRELUDE_SIZE + rest,
+            recordIndex: -1,
+          },
+        ),
       );
     }
     const header = new Uint8Array(PRELUDE_SIZE + prelude.metadataLength);
@@ -295,12 +312,15 @@ export class DbnDecoder {
         return null;
       }
       this.#fail(
-        new DbnDecodeError(`unknown rtype 0x${rtype.toString(16).padStart(2, '0')} (use unknownRtype: 'skip' to step over it)`, {
-          offset: position,
-          recordIndex: this.recordCount,
-          rtype,
-          field: 'rtype',
-        }),
+        new DbnDecodeError(
+          `unknown rtype 0x${rtype.toString(16).padStart(2, '0')} (use unknownRtype: 'skip' to step over it)`,
+          {
+            offset: position,
+            recordIndex: this.recordCount,
+            rtype,
+            field: 'rtype',
+          },
+        ),
       );
     }
     const layout = bySize.get(body);
@@ -337,9 +357,15 @@ export class DbnDecoder {
 
   #upgradeInto(bytes: Uint8Array, view: DataView, offset: number, from: AnyRecordLayout, to: AnyRecordLayout): void {
     let read = this.#upgradeReaders.get(from);
-    if (!read) this.#upgradeReaders.set(from, (read = compileRecordReader(from)));
+    if (!read) {
+      read = compileRecordReader(from);
+      this.#upgradeReaders.set(from, read);
+    }
     let write = this.#upgradeWriters.get(to);
-    if (!write) this.#upgradeWriters.set(to, (write = compileRecordWriter(to)));
+    if (!write) {
+      write = compileRecordWriter(to);
+      this.#upgradeWriters.set(to, write);
+    }
     const old = read(view, bytes, offset, this.#tsOut) as unknown as Record<string, unknown>;
     const upgraded = upgradeRecordObject(old, from, to);
     write(upgraded, this.#scratchView, this.#scratch, 0);

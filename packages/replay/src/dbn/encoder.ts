@@ -59,15 +59,20 @@ export class DbnRecordEncoder {
   encodeInto(record: DbnRecord<PriceMode>, out: Uint8Array, offset: number, view?: DataView): number {
     const layout = this.layoutOf(record);
     let write = this.#writers.get(layout);
-    if (!write) this.#writers.set(layout, (write = compileRecordWriter(layout)));
+    if (!write) {
+      write = compileRecordWriter(layout);
+      this.#writers.set(layout, write);
+    }
     const size = layout.size + (this.#tsOut ? 8 : 0);
-    if (offset + size > out.length) throw new RangeError(`no room for a ${size}-byte record at ${offset} of ${out.length}`);
+    if (offset + size > out.length)
+      throw new RangeError(`no room for a ${size}-byte record at ${offset} of ${out.length}`);
     const v = view ?? new DataView(out.buffer, out.byteOffset, out.byteLength);
     write(record as unknown as Record<string, unknown>, v, out, offset);
     out[offset] = size / 4;
     if (this.#tsOut) {
       const tsOut = (record as { ts_out?: bigint }).ts_out ?? 0n;
-      if (typeof tsOut !== 'bigint' || tsOut < 0n || tsOut >= 2n ** 64n) throw new DbnEncodeError(layout.name, 'ts_out', 'expected a u64 bigint');
+      if (typeof tsOut !== 'bigint' || tsOut < 0n || tsOut >= 2n ** 64n)
+        throw new DbnEncodeError(layout.name, 'ts_out', 'expected a u64 bigint');
       v.setBigUint64(offset + layout.size, tsOut, true);
     }
     return size;

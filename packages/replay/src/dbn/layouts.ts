@@ -69,9 +69,12 @@ export type RecordTypeName =
   | 'SymbolMappingMsgV2';
 
 /** A record layout: fields in order, total size, and the rtypes that use it. */
-export interface RecordLayout<E extends readonly Entry[] = readonly Entry[]> {
+export interface RecordLayout<
+  E extends readonly Entry[] = readonly Entry[],
+  N extends RecordTypeName = RecordTypeName,
+> {
   /** Layout name, e.g. `Mbp10Msg`. */
-  readonly name: RecordTypeName;
+  readonly name: N;
   /** Record types (header byte 1) using this layout. */
   readonly rtypes: readonly number[];
   /** Total size in bytes (header included, `ts_out` excluded). */
@@ -88,7 +91,17 @@ export interface RecordLayout<E extends readonly Entry[] = readonly Entry[]> {
   readonly versions: readonly (1 | 2 | 3)[];
 }
 
-const SCALAR_SIZE: Record<ScalarCode, number> = { u8: 1, i8: 1, u16: 2, i16: 2, u32: 4, i32: 4, u64: 8, i64: 8, char: 1 };
+const SCALAR_SIZE: Record<ScalarCode, number> = {
+  u8: 1,
+  i8: 1,
+  u16: 2,
+  i16: 2,
+  u32: 4,
+  i32: 4,
+  u64: 8,
+  i64: 8,
+  char: 1,
+};
 
 /** Size in bytes of a type code (levels excluded). */
 export function sizeOfType(type: TypeCode): number {
@@ -148,12 +161,12 @@ const HEADER = [
 /** Size of the common record header. */
 export const HEADER_SIZE = 16;
 
-function layout<const E extends readonly Entry[]>(
-  name: RecordTypeName,
+function layout<const N extends RecordTypeName, const E extends readonly Entry[]>(
+  name: N,
   rtypes: readonly number[],
   versions: readonly (1 | 2 | 3)[],
   body: E,
-): RecordLayout<readonly [...typeof HEADER, ...E]> {
+): RecordLayout<readonly [...typeof HEADER, ...E], N> {
   const entries = [...HEADER, ...body] as unknown as readonly [...typeof HEADER, ...E];
   const fields = resolve(entries);
   const last = fields[fields.length - 1] as FieldLayout;
@@ -637,7 +650,10 @@ function buildDispatch(version: 0 | 1 | 2 | 3): ReadonlyMap<number, ReadonlyMap<
     if (version !== 0 && !(l.versions as readonly number[]).includes(version)) continue;
     for (const rtype of l.rtypes) {
       let bySize = byRtype.get(rtype);
-      if (!bySize) byRtype.set(rtype, (bySize = new Map()));
+      if (!bySize) {
+        bySize = new Map();
+        byRtype.set(rtype, bySize);
+      }
       bySize.set(l.size, l);
     }
   }

@@ -72,7 +72,10 @@ export interface Metadata {
 }
 
 /** Metadata fields an encoder needs; derived lengths are computed. */
-export type MetadataInput = Omit<Metadata, 'metadata_length' | 'metadata_padding' | 'records_offset' | 'raw_schema' | 'raw_stype_in' | 'raw_stype_out'> &
+export type MetadataInput = Omit<
+  Metadata,
+  'metadata_length' | 'metadata_padding' | 'records_offset' | 'raw_schema' | 'raw_stype_in' | 'raw_stype_out'
+> &
   Partial<Pick<Metadata, 'raw_schema' | 'raw_stype_in' | 'raw_stype_out'>>;
 
 /** The 8-byte prelude size. */
@@ -117,7 +120,11 @@ function dateText(yyyymmdd: number, offset: number): string {
   const m = Math.floor(yyyymmdd / 100) % 100;
   const d = yyyymmdd % 100;
   if (m < 1 || m > 12 || d < 1 || d > 31) {
-    throw new DbnDecodeError(`mapping date ${yyyymmdd} is not a YYYYMMDD date`, { offset, recordIndex: -1, field: 'mappings' });
+    throw new DbnDecodeError(`mapping date ${yyyymmdd} is not a YYYYMMDD date`, {
+      offset,
+      recordIndex: -1,
+      field: 'mappings',
+    });
   }
   return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
@@ -130,10 +137,14 @@ export function decodeMetadata(bytes: Uint8Array): Metadata {
   const { version, metadataLength } = decodePrelude(bytes);
   const end = PRELUDE_SIZE + metadataLength;
   if (bytes.length < end) {
-    throw new DbnDecodeError(`metadata truncated: ${bytes.length} of ${end} bytes`, { offset: bytes.length, recordIndex: -1 });
+    throw new DbnDecodeError(`metadata truncated: ${bytes.length} of ${end} bytes`, {
+      offset: bytes.length,
+      recordIndex: -1,
+    });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const fail = (reason: string, offset: number, field: string) => new DbnDecodeError(reason, { offset, recordIndex: -1, field });
+  const fail = (reason: string, offset: number, field: string) =>
+    new DbnDecodeError(reason, { offset, recordIndex: -1, field });
   const dataset = readText(bytes, 8, 16);
   const rawSchema = view.getUint16(24, true);
   const start = view.getBigUint64(26, true);
@@ -160,11 +171,20 @@ export function decodeMetadata(bytes: Uint8Array): Metadata {
   if (tsOut > 1) throw fail(`ts_out byte is ${tsOut}, expected 0 or 1`, version === 1 ? 60 : 52, 'ts_out');
   const schemaDefinitionLength = view.getUint32(108, true);
   if (schemaDefinitionLength !== 0) {
-    throw fail(`schema_definition_length is ${schemaDefinitionLength}; only 0 is supported`, 108, 'schema_definition_length');
+    throw fail(
+      `schema_definition_length is ${schemaDefinitionLength}; only 0 is supported`,
+      108,
+      'schema_definition_length',
+    );
   }
   let at = 112;
   const need = (n: number, field: string) => {
-    if (at + n > end) throw fail(`${field} runs past the end of the metadata (${n} bytes needed at ${at}, metadata ends at ${end})`, at, field);
+    if (at + n > end)
+      throw fail(
+        `${field} runs past the end of the metadata (${n} bytes needed at ${at}, metadata ends at ${end})`,
+        at,
+        field,
+      );
   };
   const u32 = (field: string) => {
     need(4, field);
@@ -224,7 +244,11 @@ export function decodeMetadata(bytes: Uint8Array): Metadata {
   };
   if (legacyRecordCount !== undefined) {
     // Keep key order of the fixtures' JSON: legacy_record_count right after limit.
-    return { ...pick(metadata, ['version', 'dataset', 'schema', 'raw_schema', 'start', 'end', 'limit']), legacy_record_count: legacyRecordCount, ...metadata };
+    return {
+      ...pick(metadata, ['version', 'dataset', 'schema', 'raw_schema', 'start', 'end', 'limit']),
+      legacy_record_count: legacyRecordCount,
+      ...metadata,
+    };
   }
   return metadata;
 }
@@ -270,8 +294,10 @@ export function encodeMetadata(metadata: MetadataInput): Uint8Array {
   out[3] = version;
   view.setUint32(4, metadataLength, true);
   writeText(out, 8, 16, metadata.dataset, 'metadata', 'dataset');
-  const rawSchema = metadata.raw_schema ?? (metadata.schema === null ? SCHEMA_NONE : SCHEMA_NAMES.indexOf(metadata.schema));
-  if (rawSchema < 0) throw new DbnEncodeError('metadata', 'schema', `unknown schema ${JSON.stringify(metadata.schema)}`);
+  const rawSchema =
+    metadata.raw_schema ?? (metadata.schema === null ? SCHEMA_NONE : SCHEMA_NAMES.indexOf(metadata.schema));
+  if (rawSchema < 0)
+    throw new DbnEncodeError('metadata', 'schema', `unknown schema ${JSON.stringify(metadata.schema)}`);
   view.setUint16(24, rawSchema, true);
   view.setBigUint64(26, metadata.start, true);
   view.setBigUint64(34, metadata.end ?? UNDEF_TIMESTAMP, true);

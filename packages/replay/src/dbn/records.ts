@@ -12,18 +12,15 @@
  */
 import { UNDEF_PRICE } from './constants.js';
 import { DbnEncodeError } from './errors.js';
-import {
-  type AnyRecordLayout,
-  type Entry,
-  type FieldLayout,
-  type PairLayout,
-  type RecordTypeName,
-  type TypeCode,
+import type {
+  AnyRecordLayout,
   BBO_MSG,
   CBBO_MSG,
   CMBP1_MSG,
+  Entry,
   ERROR_MSG_V1,
   ERROR_MSG_V2,
+  FieldLayout,
   IMBALANCE_MSG,
   INSTRUMENT_DEF_MSG_V1,
   INSTRUMENT_DEF_MSG_V2,
@@ -32,6 +29,8 @@ import {
   MBP1_MSG,
   MBP10_MSG,
   OHLCV_MSG,
+  PairLayout,
+  RecordTypeName,
   STAT_MSG_V1,
   STAT_MSG_V3,
   STATUS_MSG,
@@ -40,6 +39,7 @@ import {
   SYSTEM_MSG_V1,
   SYSTEM_MSG_V2,
   TRADE_MSG,
+  TypeCode,
 } from './layouts.js';
 import { CHAR, readText, writeText } from './text.js';
 
@@ -217,7 +217,9 @@ function scalarExpression(type: TypeCode, at: string, tag: string | undefined, p
     case 'u64':
       return `v.getBigUint64(${at}, true)`;
     case 'i64':
-      return tag === 'px' && prices === 'number' ? `px(v, ${at})` : `v.getBigInt64(${at}, true)`;
+      return tag === 'px' && prices === 'number'
+        ? `((h = v.getInt32(${at} + 4, true)) === 2147483647 && (l = v.getUint32(${at}, true)) === 4294967295 ? null : (h * 4294967296 + v.getUint32(${at}, true)) / 1e9)`
+        : `v.getBigInt64(${at}, true)`;
     case 'char':
       return `C[b[${at}]]`;
     default:
@@ -238,7 +240,9 @@ function readerSource(layout: AnyRecordLayout, prices: PriceMode): string {
     if (f.type.startsWith('r')) continue;
     if (f.type === 'L1' || f.type === 'L10' || f.type === 'C1') {
       const levels = layout.levels as NonNullable<AnyRecordLayout['levels']>;
-      const items = Array.from({ length: levels.count }, (_, i) => pairExpression(levels.pair, `o + ${f.offset + i * 32}`, prices));
+      const items = Array.from({ length: levels.count }, (_, i) =>
+        pairExpression(levels.pair, `o + ${f.offset + i * 32}`, prices),
+      );
       parts.push(`levels: [${items.join(', ')}]`);
       continue;
     }
@@ -247,6 +251,7 @@ function readerSource(layout: AnyRecordLayout, prices: PriceMode): string {
   }
   const reserved = layout.fields.some((f) => f.type.startsWith('r'));
   return [
+    'let h = 0, l = 0;',
     `const r = {${parts.join(',\n')}};`,
     `if (tsOut) r.ts_out = v.getBigUint64(o + ${layout.size}, true);`,
     reserved ? 'keep(r, b, o, slots);' : '',
@@ -289,7 +294,8 @@ function genericReader(layout: AnyRecordLayout, prices: PriceMode): RecordReader
         r.levels = Array.from({ length: levels.count }, (_, i) => {
           const level: Record<string, unknown> = {};
           for (const pf of levels.pair.fields) {
-            if (!pf.name.startsWith('_')) level[pf.name] = readScalar(view, bytes, offset + f.offset + i * 32 + pf.offset, pf);
+            if (!pf.name.startsWith('_'))
+              level[pf.name] = readScalar(view, bytes, offset + f.offset + i * 32 + pf.offset, pf);
           }
           return level;
         });
@@ -318,7 +324,14 @@ export function compileRecordReader(layout: AnyRecordLayout, options: ReaderOpti
   if (options.codegen !== false) {
     try {
       const slots = layout.fields.filter((f) => f.type.startsWith('r'));
-      const make = new Function('C', 't', 'px', 'keep', 'slots', `return function read${layout.name}(v, b, o, tsOut) {\n${readerSource(layout, prices)}\n};`);
+      const make = new Function(
+        'C',
+        't',
+        'px',
+        'keep',
+        'slots',
+        `return function read${layout.name}(v, b, o, tsOut) {\n${readerSource(layout, prices)}\n};`,
+      );
       return make(CHAR, readText, readPriceNumber, captureReserved, slots) as RecordReader;
     } catch {
       // code generation not allowed (Content-Security-Policy): use the generic reader
@@ -339,15 +352,25 @@ const U64_MAX = 2n ** 64n - 1n;
 const I64_MIN = -(2n ** 63n);
 const I64_MAX = 2n ** 63n - 1n;
 
-function writeScalar(view: DataView, bytes: Uint8Array, at: number, f: FieldLayout, value: unknown, recordType: string, path: string): void {
+function writeScalar(
+  view: DataView,
+  bytes: Uint8Array,
+  at: number,
+  f: FieldLayout,
+  value: unknown,
+  recordType: string,
+  path: string,
+): void {
   const fail = (reason: string) => new DbnEncodeError(recordType, path, reason);
   switch (f.type) {
     case 'u64':
     case 'i64': {
       let v = value;
-      if (f.tag === 'px' && (typeof v === 'number' || v === null)) v = v === null ? UNDEF_PRICE : priceToFixed(v, recordType, path);
+      if (f.tag === 'px' && (typeof v === 'number' || v === null))
+        v = v === null ? UNDEF_PRICE : priceToFixed(v, recordType, path);
       if (typeof v !== 'bigint') throw fail(`expected a bigint, got ${typeof v}`);
-      if (f.type === 'u64' ? v < 0n || v > U64_MAX : v < I64_MIN || v > I64_MAX) throw fail(`${v} is outside the ${f.type} range`);
+      if (f.type === 'u64' ? v < 0n || v > U64_MAX : v < I64_MIN || v > I64_MAX)
+        throw fail(`${v} is outside the ${f.type} range`);
       if (f.type === 'u64') view.setBigUint64(at, v, true);
       else view.setBigInt64(at, v, true);
       return;
@@ -365,8 +388,10 @@ function writeScalar(view: DataView, bytes: Uint8Array, at: number, f: FieldLayo
         return;
       }
       const range = INT_RANGE[f.type] as readonly [number, number];
-      if (typeof value !== 'number' || !Number.isInteger(value)) throw fail(`expected an integer, got ${JSON.stringify(value)}`);
-      if (value < range[0] || value > range[1]) throw fail(`${value} is outside the ${f.type} range [${range[0]}, ${range[1]}]`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        throw fail(`expected an integer, got ${JSON.stringify(value)}`);
+      if (value < range[0] || value > range[1])
+        throw fail(`${value} is outside the ${f.type} range [${range[0]}, ${range[1]}]`);
       switch (f.type) {
         case 'u8':
         case 'i8':
@@ -406,15 +431,11 @@ export function priceToFixed(points: number, recordType = 'record', field = 'pri
 /** Writes one record object into `bytes` at `offset` (which must have room for `layout.size`). */
 export type RecordWriter = (record: Record<string, unknown>, view: DataView, bytes: Uint8Array, offset: number) => void;
 
-/** Compile the writer of one layout: validates every field and writes reserved slots as zeros (or as kept). */
-export function compileRecordWriter(layout: AnyRecordLayout): RecordWriter {
+function genericWriter(layout: AnyRecordLayout): RecordWriter {
   const rtypes = new Set(layout.rtypes);
   return (record, view, bytes, offset) => {
     bytes.fill(0, offset, offset + layout.size);
-    const rtype = record.rtype;
-    if (typeof rtype !== 'number' || !rtypes.has(rtype)) {
-      throw new DbnEncodeError(layout.name, 'rtype', `${JSON.stringify(rtype)} is not an rtype of ${layout.name} (${[...rtypes].join(', ')})`);
-    }
+    checkRtype(layout, rtypes, record.rtype);
     const kept = (record as { [RESERVED_BYTES]?: Record<string, Uint8Array> })[RESERVED_BYTES];
     for (const f of layout.fields) {
       const at = offset + f.offset;
@@ -433,7 +454,15 @@ export function compileRecordWriter(layout: AnyRecordLayout): RecordWriter {
         list.forEach((level: Record<string, unknown>, i) => {
           for (const pf of levels.pair.fields) {
             if (pf.name.startsWith('_')) continue;
-            writeScalar(view, bytes, at + i * 32 + pf.offset, pf, level?.[pf.name], layout.name, `levels[${i}].${pf.name}`);
+            writeScalar(
+              view,
+              bytes,
+              at + i * 32 + pf.offset,
+              pf,
+              level?.[pf.name],
+              layout.name,
+              `levels[${i}].${pf.name}`,
+            );
           }
         });
         continue;
@@ -441,4 +470,127 @@ export function compileRecordWriter(layout: AnyRecordLayout): RecordWriter {
       writeScalar(view, bytes, at, f, record[f.name], layout.name, f.name);
     }
   };
+}
+
+function checkRtype(layout: AnyRecordLayout, rtypes: ReadonlySet<number>, rtype: unknown): void {
+  if (typeof rtype !== 'number' || !rtypes.has(rtype)) {
+    throw new DbnEncodeError(
+      layout.name,
+      'rtype',
+      `${JSON.stringify(rtype)} is not an rtype of ${layout.name} (${[...rtypes].join(', ')})`,
+    );
+  }
+}
+
+/** Straight-line JavaScript that validates and writes one field; falls back to `slow` to raise the error. */
+function writeStatement(f: FieldLayout, value: string, at: string, path: string, slow: string): string {
+  const bad = `${slow}(v, b, ${at}, F[${JSON.stringify(path)}], ${value}, ${JSON.stringify(path)})`;
+  switch (f.type) {
+    case 'u8':
+    case 'i8':
+    case 'u16':
+    case 'i16':
+    case 'u32':
+    case 'i32': {
+      const [lo, hi] = INT_RANGE[f.type] as readonly [number, number];
+      const setter = {
+        u8: 'b[AT] = x & 255',
+        i8: 'b[AT] = x & 255',
+        u16: 'v.setUint16(AT, x, true)',
+        i16: 'v.setInt16(AT, x, true)',
+        u32: 'v.setUint32(AT, x, true)',
+        i32: 'v.setInt32(AT, x, true)',
+      }[f.type].replace('AT', at);
+      return `x = ${value}; if (typeof x === 'number' && Number.isInteger(x) && x >= ${lo} && x <= ${hi}) ${setter}; else ${bad};`;
+    }
+    case 'u64':
+      return `x = ${value}; if (typeof x === 'bigint' && x >= 0n && x <= U64) v.setBigUint64(${at}, x, true); else ${bad};`;
+    case 'i64':
+      return `x = ${value}; if (typeof x === 'bigint' && x >= I64N && x <= I64X) v.setBigInt64(${at}, x, true); else ${bad};`;
+    case 'char':
+      return `x = ${value}; if (typeof x === 'string' && x.length === 1 && (c = x.charCodeAt(0)) <= 255) b[${at}] = c; else ${bad};`;
+    default:
+      return `${slow}(v, b, ${at}, F[${JSON.stringify(path)}], ${value}, ${JSON.stringify(path)});`;
+  }
+}
+
+/** Compile the writer of one layout: validates every field and writes reserved slots as zeros (or as kept). */
+export function compileRecordWriter(layout: AnyRecordLayout, options: { codegen?: boolean } = {}): RecordWriter {
+  if (options.codegen === false) return genericWriter(layout);
+  const rtypes = new Set(layout.rtypes);
+  const fieldsByPath: Record<string, FieldLayout> = {};
+  const lines: string[] = ['let x, c, L, p;', 'check(LAYOUT, RTYPES, r.rtype);'];
+  for (const f of layout.fields) {
+    if (f.name === 'length') continue;
+    if (f.type.startsWith('r')) {
+      lines.push(`b.fill(0, o + ${f.offset}, o + ${f.offset + f.size});`);
+      continue;
+    }
+    if (f.type === 'L1' || f.type === 'L10' || f.type === 'C1') {
+      const levels = layout.levels as NonNullable<AnyRecordLayout['levels']>;
+      lines.push(`L = r.levels; if (!Array.isArray(L) || L.length !== ${levels.count}) levelsError();`);
+      for (let i = 0; i < levels.count; i++) {
+        lines.push(`p = L[${i}]; if (p === null || typeof p !== 'object') p = {};`);
+        for (const pf of levels.pair.fields) {
+          const at = `o + ${f.offset + i * 32 + pf.offset}`;
+          if (pf.name.startsWith('_')) {
+            lines.push(`b.fill(0, ${at}, ${at} + ${pf.size});`);
+            continue;
+          }
+          const path = `levels[${i}].${pf.name}`;
+          fieldsByPath[path] = pf;
+          lines.push(writeStatement(pf, `p.${pf.name}`, at, path, 'slow'));
+        }
+      }
+      continue;
+    }
+    fieldsByPath[f.name] = f;
+    lines.push(writeStatement(f, `r[${JSON.stringify(f.name)}]`, `o + ${f.offset}`, f.name, 'slow'));
+  }
+  const hasReserved = layout.fields.some((f) => f.type.startsWith('r'));
+  if (hasReserved) lines.push('const kept = r[KEPT]; if (kept) restore(kept, b, o);');
+  const slots = layout.fields.filter((f) => f.type.startsWith('r'));
+  const restore = (kept: Record<string, Uint8Array>, b: Uint8Array, o: number) => {
+    for (const slot of slots) {
+      const raw = kept[slot.name];
+      if (raw && raw.length === slot.size) b.set(raw, o + slot.offset);
+    }
+  };
+  const slow = (v: DataView, b: Uint8Array, at: number, f: FieldLayout, value: unknown, path: string) =>
+    writeScalar(v, b, at, f, value, layout.name, path);
+  const levelsError = () => {
+    const levels = layout.levels as NonNullable<AnyRecordLayout['levels']>;
+    throw new DbnEncodeError(layout.name, 'levels', `expected an array of ${levels.count} ${levels.pair.name}`);
+  };
+  try {
+    const make = new Function(
+      'check',
+      'LAYOUT',
+      'RTYPES',
+      'slow',
+      'F',
+      'U64',
+      'I64N',
+      'I64X',
+      'KEPT',
+      'restore',
+      'levelsError',
+      `return function write${layout.name}(r, v, b, o) {\n${lines.join('\n')}\n};`,
+    );
+    return make(
+      checkRtype,
+      layout,
+      rtypes,
+      slow,
+      fieldsByPath,
+      U64_MAX,
+      I64_MIN,
+      I64_MAX,
+      RESERVED_BYTES,
+      restore,
+      levelsError,
+    ) as RecordWriter;
+  } catch {
+    return genericWriter(layout); // code generation not allowed (Content-Security-Policy)
+  }
 }

@@ -20,7 +20,11 @@ export interface DbnDocument<P extends PriceMode = 'bigint'> {
  * Visit every record of decompressed DBN bytes with the zero-copy cursor; returns the metadata. The cursor
  * is only valid inside the callback.
  */
-export function forEachDbnRecord(bytes: Uint8Array, options: DbnDecoderOptions, visit: (cursor: RecordCursor) => void): Metadata | null {
+export function forEachDbnRecord(
+  bytes: Uint8Array,
+  options: DbnDecoderOptions,
+  visit: (cursor: RecordCursor) => void,
+): Metadata | null {
   const decoder = new DbnDecoder(options);
   decoder.push(bytes);
   decoder.finish();
@@ -32,7 +36,10 @@ export function forEachDbnRecord(bytes: Uint8Array, options: DbnDecoderOptions, 
 }
 
 /** Decode decompressed DBN bytes into plain objects. Throws `DbnDecodeError` on corrupt input. */
-export function decodeDbnPlain<P extends PriceMode = 'bigint'>(bytes: Uint8Array, options: DbnDecoderOptions & { prices?: P } = {}): DbnDocument<P> {
+export function decodeDbnPlain<P extends PriceMode = 'bigint'>(
+  bytes: Uint8Array,
+  options: DbnDecoderOptions & { prices?: P } = {},
+): DbnDocument<P> {
   const records: DbnRecord<P>[] = [];
   const metadata = forEachDbnRecord(bytes, options, (cursor) => {
     records.push(cursor.toObject() as DbnRecord<P>);

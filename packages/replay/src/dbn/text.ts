@@ -21,14 +21,30 @@ export function readText(bytes: Uint8Array, offset: number, width: number): stri
 }
 
 /** Write `text` into a `char[width]` slot, NUL-padding it. Throws {@link DbnEncodeError} if it does not fit. */
-export function writeText(out: Uint8Array, offset: number, width: number, text: string, recordType: string, field: string): void {
+export function writeText(
+  out: Uint8Array,
+  offset: number,
+  width: number,
+  text: string,
+  recordType: string,
+  field: string,
+): void {
   if (typeof text !== 'string') throw new DbnEncodeError(recordType, field, `expected a string, got ${typeof text}`);
   if (text.length >= width) {
-    throw new DbnEncodeError(recordType, field, `text of ${text.length} characters does not fit a ${width}-byte slot (at most ${width - 1})`);
+    throw new DbnEncodeError(
+      recordType,
+      field,
+      `text of ${text.length} characters does not fit a ${width}-byte slot (at most ${width - 1})`,
+    );
   }
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code === 0 || code > 0x7f) throw new DbnEncodeError(recordType, field, `character ${JSON.stringify(text[i])} at ${i} is not printable ASCII`);
+    if (code === 0 || code > 0x7f)
+      throw new DbnEncodeError(
+        recordType,
+        field,
+        `character ${JSON.stringify(text[i])} at ${i} is not printable ASCII`,
+      );
     out[offset + i] = code;
   }
   out.fill(0, offset + text.length, offset + width);

@@ -79,7 +79,11 @@ export function systemCodeFromText(text: string): number {
  * Upgrade a record object (bigint prices) of an old layout to the object of `target`, with keys in the
  * target layout's order. `ts_out` is carried over.
  */
-export function upgradeRecordObject(record: Record<string, unknown>, from: AnyRecordLayout, target: AnyRecordLayout): Record<string, unknown> {
+export function upgradeRecordObject(
+  record: Record<string, unknown>,
+  from: AnyRecordLayout,
+  target: AnyRecordLayout,
+): Record<string, unknown> {
   const extra: Record<string, unknown> = {};
   if (from === INSTRUMENT_DEF_MSG_V1 || from === INSTRUMENT_DEF_MSG_V2) {
     Object.assign(extra, V3_DEFINITION_DEFAULTS, { raw_instrument_id: BigInt(record.raw_instrument_id as number) });

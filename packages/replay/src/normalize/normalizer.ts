@@ -14,17 +14,28 @@ import {
   type FuturesTrade,
   formatEventId,
   type InstrumentDefinition,
-  type MBP10,
   type MarketEvent,
+  type MBP10,
   type OptionNBBO,
   type OptionTrade,
 } from '@spymaster/schemas';
 import { etDate, tradeDate } from '@spymaster/schemas/time';
 import { FLAGS, UNDEF_PRICE, UNDEF_TIMESTAMP } from '../dbn/constants.js';
-import type { BidAskPair, DbnRecord, InstrumentDefMsgV1, InstrumentDefMsgV2, InstrumentDefMsgV3 } from '../dbn/records.js';
+import type {
+  BidAskPair,
+  DbnRecord,
+  InstrumentDefMsgV1,
+  InstrumentDefMsgV2,
+  InstrumentDefMsgV3,
+} from '../dbn/records.js';
 import { FuturesRecordFilter, isOutrightSymbol } from '../symbology/front-month.js';
 import { InstrumentMap, SymbolMap, type SymbolMapping } from '../symbology/instrument-map.js';
-import { classifyZeroDte, type ZeroDteContext, type ZeroDteRejectReason, zeroDteContext } from '../symbology/zero-dte.js';
+import {
+  classifyZeroDte,
+  type ZeroDteContext,
+  type ZeroDteRejectReason,
+  zeroDteContext,
+} from '../symbology/zero-dte.js';
 
 /** Why a record was not turned into a canonical event. */
 export type DropReason =
@@ -153,7 +164,8 @@ export class DbnNormalizer {
     if (this.#dups.size > 50_000) {
       const horizon = this.#dupMaxTs - 600_000_000_000n;
       for (const key of this.#dups.keys()) {
-        if (BigInt(key.slice(key.indexOf('|') + 1, key.indexOf('|', key.indexOf('|') + 1))) < horizon) this.#dups.delete(key);
+        if (BigInt(key.slice(key.indexOf('|') + 1, key.indexOf('|', key.indexOf('|') + 1))) < horizon)
+          this.#dups.delete(key);
       }
     }
     const key = `${tag}|${ts}|${seq ?? 'na'}|${symbol}`;
@@ -195,7 +207,9 @@ export class DbnNormalizer {
     }
     if (!def) return this.#drop('option_no_definition');
     if (def.instrument_class !== 'C' && def.instrument_class !== 'P') {
-      return this.#drop(def.instrument_class === 'F' || def.instrument_class === 'S' ? 'spread_or_other_future' : 'option_not_option');
+      return this.#drop(
+        def.instrument_class === 'F' || def.instrument_class === 'S' ? 'spread_or_other_future' : 'option_not_option',
+      );
     }
     const decision = classifyZeroDte(def, this.#context(ts));
     if (!decision.kept) return this.#drop(`option_${decision.reason}`);
@@ -256,7 +270,10 @@ export class DbnNormalizer {
     return this.#drop('unsupported_record');
   }
 
-  #futuresEvent(record: DbnRecord<'bigint'> & { record_type: 'TradeMsg' | 'Mbp1Msg' | 'Mbp10Msg' }, symbol: string): MarketEvent | null {
+  #futuresEvent(
+    record: DbnRecord<'bigint'> & { record_type: 'TradeMsg' | 'Mbp1Msg' | 'Mbp10Msg' },
+    symbol: string,
+  ): MarketEvent | null {
     if (!isOutrightSymbol(symbol, this.#config)) return this.#drop('spread_or_other_future');
     const ts = record.ts_event;
     const seq = BigInt(record.sequence);

@@ -1,0 +1,51 @@
+/**
+ * The `spymaster` command line. `main(argv, io)` runs it with injectable streams (what `bin.ts` and the
+ * tests call).
+ *
+ * @packageDocumentation
+ */
+import { DbnDecodeError } from '@spymaster/replay';
+import { type CommandIo, DBN_USAGE, dbnDump, dbnStats, UsageError } from './dbn.js';
+
+export { type CommandIo, collectDbnStats, type DbnStats, UsageError } from './dbn.js';
+
+const USAGE = `spymaster: market physics for ES futures levels
+
+Commands:
+  dbn <file> ...        print a DBN file as JSON Lines (or its metadata)
+  dbn stats <file>      record counts, time span and decode throughput
+
+${DBN_USAGE}`;
+
+/**
+ * Run the command line; resolves to the exit code (0 ok, 1 bad input data, 2 usage error). Typed decode
+ * errors are reported with file, byte offset and record index, without a stack trace.
+ */
+export async function main(argv: string[], io: CommandIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      io.stderr.write(`${USAGE}\n`);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'dbn') {
+      if (rest[0] === 'stats') return await dbnStats(rest.slice(1), io);
+      return await dbnDump(rest, io);
+    }
+    throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`spymaster: ${(error as Error).message}\n`);
+      return 2;
+    }
+    if (DbnDecodeError.is(error)) {
+      io.stderr.write(`spymaster: ${error.message}\n`);
+      return 1;
+    }
+    if ((error as { name?: string }).name === 'ZstdError') {
+      io.stderr.write(`spymaster: ${(error as Error).message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}

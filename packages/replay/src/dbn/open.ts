@@ -1,0 +1,240 @@
+/**
+ * Drivers around the sans-I/O decoder: in-memory bytes (sync), web `ReadableStream`s and any
+ * `AsyncIterable<Uint8Array>` (Node `Readable` streams included), plain or zstd (detected from the first
+ * bytes). File paths are in `@spymaster/replay/node`.
+ *
+ * @module
+ */
+import { createZstdDecompressor, decompress, isZstd } from '../zstd/index.js';
+import type { RecordCursor } from './cursor.js';
+import { DbnDecoder, type DbnDecoderOptions } from './decoder.js';
+import type { Metadata } from './metadata.js';
+import type { DbnRecord, PriceMode } from './records.js';
+import { type DbnDocument, forEachDbnRecord } from './sync.js';
+
+/** How the input is compressed: detected from its first bytes by default. */
+export type Compression = 'auto' | 'zstd' | 'none';
+
+/** Options of the decoding drivers. */
+export interface DecodeOptions<P extends PriceMode = 'bigint'> extends DbnDecoderOptions {
+  /** Compression of the input (default `auto`: zstd frame or skippable-frame magic means zstd). */
+  compression?: Compression;
+  /** Price representation of record objects. */
+  prices?: P;
+}
+
+/** Anything the async drivers read: a web stream, an async iterable of chunks, or one buffer. */
+export type DbnSource =
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>
+  | Iterable<Uint8Array>
+  | Uint8Array
+  | ArrayBuffer;
+
+function toBytes(chunk: Uint8Array | ArrayBuffer): Uint8Array {
+  return chunk instanceof Uint8Array ? chunk : new Uint8Array(chunk);
+}
+
+/**
+ * Decode in-memory DBN bytes, plain or zstd, into plain objects.
+ *
+ * @example
+ * ```ts
+ * const { metadata, records } = decodeDbn(readFileSync('trades.dbn.zst'));
+ * ```
+ */
+export function decodeDbn<P extends PriceMode = 'bigint'>(
+  bytes: Uint8Array | ArrayBuffer,
+  options: DecodeOptions<P> = {},
+): DbnDocument<P> {
+  const records: DbnRecord<P>[] = [];
+  const metadata = forEachRecordSync(bytes, options, (cursor) => {
+    records.push(cursor.toObject() as DbnRecord<P>);
+  });
+  return { metadata, records };
+}
+
+/**
+ * Visit every record of in-memory DBN bytes (plain or zstd) with the zero-copy cursor, synchronously;
+ * returns the metadata. The fastest way through a buffer.
+ */
+export function forEachRecordSync(
+  bytes: Uint8Array | ArrayBuffer,
+  options: DecodeOptions<PriceMode>,
+  visit: (cursor: RecordCursor) => void,
+): Metadata | null {
+  const input = toBytes(bytes);
+  const zstd = options.compression === 'zstd' || ((options.compression ?? 'auto') === 'auto' && isZstd(input));
+  return forEachDbnRecord(zstd ? decompress(input) : input, options, visit);
+}
+
+async function* chunksOf(source: DbnSource): AsyncGenerator<Uint8Array> {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) {
+    yield toBytes(source);
+    return;
+  }
+  if (typeof (source as ReadableStream<Uint8Array>).getReader === 'function') {
+    const reader = (source as ReadableStream<Uint8Array>).getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return;
+        if (value && value.length > 0) yield value;
+      }
+    } finally {
+      reader.releaseLock();
+    }
+  }
+  for await (const chunk of source as AsyncIterable<Uint8Array>) {
+    if (chunk.length > 0) yield toBytes(chunk);
+  }
+}
+
+/** Decompressed chunks of a source: zstd is detected on the first chunk(s) and decompressed as it streams. */
+async function* decompressedChunks(source: DbnSource, compression: Compression): AsyncGenerator<Uint8Array> {
+  let decompressor: ReturnType<typeof createZstdDecompressor> | null = null;
+  let decided = compression !== 'auto';
+  if (compression === 'zstd') decompressor = createZstdDecompressor();
+  let head: Uint8Array | null = null;
+  for await (const chunk of chunksOf(source)) {
+    let input = chunk;
+    if (!decided) {
+      // Four bytes tell zstd (frame or skippable frame) from plain DBN.
+      input = head ? concat(head, chunk) : chunk;
+      if (input.length < 4) {
+        head = input;
+        continue;
+      }
+      head = null;
+      decided = true;
+      if (isZstd(input)) decompressor = createZstdDecompressor();
+    }
+    if (decompressor) for (const out of decompressor.push(input)) yield out;
+    else yield input;
+  }
+  if (!decided && head) {
+    if (isZstd(head)) decompressor = createZstdDecompressor();
+    if (decompressor) for (const out of decompressor.push(head)) yield out;
+    else yield head;
+  }
+  if (decompressor) for (const out of decompressor.end()) yield out;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * A DBN stream being decoded: metadata up front, then records as objects (`for await`) or through the
+ * zero-copy cursor ({@link forEach}). Reads its source lazily, one chunk at a time, so memory stays bounded
+ * and the source's backpressure is respected.
+ */
+export class DbnStream<P extends PriceMode = 'bigint'> implements AsyncIterable<DbnRecord<P>> {
+  /** The metadata (null for fragments). */
+  readonly metadata: Metadata | null;
+  readonly #decoder: DbnDecoder;
+  readonly #chunks: AsyncGenerator<Uint8Array>;
+  #used = false;
+
+  /** @internal Use {@link openDbn}. */
+  constructor(decoder: DbnDecoder, chunks: AsyncGenerator<Uint8Array>) {
+    this.#decoder = decoder;
+    this.#chunks = chunks;
+    this.metadata = decoder.metadata;
+  }
+
+  /** Records delivered so far. */
+  get recordCount(): number {
+    return this.#decoder.recordCount;
+  }
+
+  #claim(): void {
+    if (this.#used) throw new Error('a DbnStream can be read once');
+    this.#used = true;
+  }
+
+  /**
+   * Push API for hot loops: `visit` is called synchronously for every record with the shared zero-copy
+   * cursor (valid only during the call); the only awaits are per input chunk.
+   */
+  async forEach(visit: (cursor: RecordCursor) => void): Promise<void> {
+    this.#claim();
+    const decoder = this.#decoder;
+    const drain = () => {
+      for (;;) {
+        const step = decoder.next();
+        if (step.type === 'record') visit(step.cursor);
+        else return step.type;
+      }
+    };
+    if (drain() === 'end') return;
+    for await (const chunk of this.#chunks) {
+      decoder.push(chunk);
+      drain();
+    }
+    decoder.finish();
+    drain();
+  }
+
+  /** Records as plain objects. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<DbnRecord<P>> {
+    this.#claim();
+    const decoder = this.#decoder;
+    const batch: DbnRecord<P>[] = [];
+    const drain = () => {
+      for (;;) {
+        const step = decoder.next();
+        if (step.type === 'record') batch.push(step.cursor.toObject() as DbnRecord<P>);
+        else return step.type;
+      }
+    };
+    let state = drain();
+    yield* batch.splice(0);
+    if (state === 'end') return;
+    for await (const chunk of this.#chunks) {
+      decoder.push(chunk);
+      state = drain();
+      yield* batch.splice(0);
+    }
+    decoder.finish();
+    drain();
+    yield* batch.splice(0);
+  }
+
+  /** Stop reading the source early. */
+  async close(): Promise<void> {
+    await this.#chunks.return(undefined);
+  }
+}
+
+/**
+ * Open a DBN source (web stream, async iterable of chunks — a Node `Readable` is one —, or bytes), plain or
+ * zstd, and decode its metadata. For file paths use `openDbnFile` from `@spymaster/replay/node`.
+ *
+ * @example
+ * ```ts
+ * const stream = await openDbn(response.body!);
+ * console.log(stream.metadata?.schema);
+ * for await (const record of stream) if (record.record_type === 'TradeMsg') trades++;
+ * ```
+ */
+export async function openDbn<P extends PriceMode = 'bigint'>(
+  source: DbnSource,
+  options: DecodeOptions<P> = {},
+): Promise<DbnStream<P>> {
+  const decoder = new DbnDecoder(options);
+  const chunks = decompressedChunks(source, options.compression ?? 'auto');
+  if (!options.fragment) {
+    for (;;) {
+      const step = decoder.next();
+      if (step.type === 'metadata') break;
+      const next = await chunks.next();
+      if (next.done) decoder.finish();
+      else decoder.push(next.value);
+    }
+  }
+  return new DbnStream<P>(decoder, chunks);
+}

@@ -1,0 +1,161 @@
+/**
+ * Node.js adapters of the DBN codec: read files by path (streaming, bounded memory), and write DBN files
+ * (plain or zstd) record by record. Everything else in `@spymaster/replay` also runs in a browser.
+ *
+ * @example
+ * ```ts
+ * import { openDbnFile } from '@spymaster/replay/node';
+ * const stream = await openDbnFile('glbx-mbp10.dbn.zst');
+ * await stream.forEach((c) => { n++; });
+ * ```
+ *
+ * @module
+ */
+import { createReadStream, createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { DbnRecordEncoder } from './dbn/encoder.js';
+import { DbnDecodeError } from './dbn/errors.js';
+import { encodeMetadata, type MetadataInput } from './dbn/metadata.js';
+import { type DbnStream, type DecodeOptions, decodeDbn, openDbn } from './dbn/open.js';
+import type { DbnRecord, PriceMode } from './dbn/records.js';
+import type { DbnDocument } from './dbn/sync.js';
+import { createZstdCompressor } from './zstd/index.js';
+
+/** Read size of file streams: large enough that per-chunk overhead vanishes, small enough to stay bounded. */
+const READ_CHUNK = 1 << 20;
+
+function withFile<T>(file: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    throw DbnDecodeError.is(error) && !error.file ? error.withFile(file) : error;
+  }
+}
+
+/** Open a DBN file (plain or zstd) for streaming decoding. Errors name the file. */
+export async function openDbnFile<P extends PriceMode = 'bigint'>(
+  path: string,
+  options: DecodeOptions<P> = {},
+): Promise<DbnStream<P>> {
+  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  try {
+    return await openDbn<P>(stream, { ...options, file: options.file ?? path });
+  } catch (error) {
+    stream.destroy();
+    throw DbnDecodeError.is(error) && !error.file ? error.withFile(path) : error;
+  }
+}
+
+/** Read and decode a whole DBN file (plain or zstd) into memory. For large files prefer {@link openDbnFile}. */
+export function readDbnFile<P extends PriceMode = 'bigint'>(
+  path: string,
+  options: DecodeOptions<P> = {},
+): DbnDocument<P> {
+  const bytes = new Uint8Array(readFileSync(path));
+  return withFile(path, () => decodeDbn<P>(bytes, { ...options, file: options.file ?? path }));
+}
+
+/** Options of {@link createDbnFileWriter}. */
+export interface DbnFileWriterOptions {
+  /** zstd-compress the file (default: when the path ends in `.zst`). */
+  zstd?: boolean;
+  /** zstd level (default 3). */
+  level?: number;
+  /** Records buffered before a write (default 4096). */
+  batchRecords?: number;
+}
+
+/** A DBN file being written record by record. */
+export interface DbnFileWriter {
+  /** Append a record (validated and encoded immediately; written in batches). */
+  write(record: DbnRecord<PriceMode>): Promise<void>;
+  /** Flush and close; resolves once the file is complete on disk. */
+  close(): Promise<void>;
+  /** Records written so far. */
+  readonly recordCount: number;
+}
+
+function writeChunk(out: WriteStream, chunk: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const ok = out.write(chunk, (error) => (error ? reject(error) : undefined));
+    if (ok) resolve();
+    else out.once('drain', resolve);
+  });
+}
+
+/**
+ * Write a DBN file: the header of `metadata`, then records as they come, optionally zstd-compressed as one
+ * streaming frame. Respects the file stream's backpressure.
+ *
+ * @example
+ * ```ts
+ * const writer = createDbnFileWriter('session.mbp-10.dbn.zst', metadata);
+ * for (const r of records) await writer.write(r);
+ * await writer.close();
+ * ```
+ */
+export function createDbnFileWriter(
+  path: string,
+  metadata: MetadataInput,
+  options: DbnFileWriterOptions = {},
+): DbnFileWriter {
+  const zstd = options.zstd ?? path.endsWith('.zst');
+  const compressor = zstd ? createZstdCompressor(options.level ?? 3) : null;
+  const out = createWriteStream(path);
+  const encoder = new DbnRecordEncoder({ version: metadata.version, tsOut: metadata.ts_out });
+  const batchRecords = options.batchRecords ?? 4096;
+  let buffer = new Uint8Array(batchRecords * 1032);
+  let view = new DataView(buffer.buffer);
+  let used = 0;
+  let pending = 0;
+  let count = 0;
+  let failed: unknown = null;
+  out.on('error', (error) => {
+    failed = error;
+  });
+
+  const emit = async (bytes: Uint8Array) => {
+    if (failed) throw failed;
+    const chunks = compressor ? compressor.push(bytes) : [bytes];
+    for (const c of chunks) await writeChunk(out, c);
+  };
+  const header = encodeMetadata(metadata);
+  let started: Promise<void> | null = emit(header);
+
+  const flush = async () => {
+    if (started) {
+      await started;
+      started = null;
+    }
+    if (used === 0) return;
+    const bytes = buffer.slice(0, used);
+    used = 0;
+    pending = 0;
+    await emit(bytes);
+  };
+
+  return {
+    get recordCount() {
+      return count;
+    },
+    async write(record) {
+      const size = encoder.sizeOf(record);
+      if (used + size > buffer.length) {
+        const grown = new Uint8Array(Math.max(buffer.length * 2, used + size));
+        grown.set(buffer.subarray(0, used));
+        buffer = grown;
+        view = new DataView(buffer.buffer);
+      }
+      used += encoder.encodeInto(record, buffer, used, view);
+      count++;
+      if (++pending >= batchRecords) await flush();
+    },
+    async close() {
+      await flush();
+      if (compressor) for (const c of compressor.end()) await writeChunk(out, c);
+      await new Promise<void>((resolve, reject) => {
+        out.end((error?: Error | null) => (error ? reject(error) : resolve()));
+      });
+      if (failed) throw failed;
+    },
+  };
+}
