@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   type DecodeOptions,
@@ -15,6 +15,7 @@ import {
   SCHEMA_NAMES,
   UNDEF_TIMESTAMP,
 } from '@spymaster/replay';
+import { readFileChunks } from '@spymaster/replay/node';
 import { type LineSink, LineWriter } from './output.js';
 import { createProgress, type Progress } from './progress.js';
 
@@ -69,10 +70,10 @@ async function* countedChunks(
   progress: Progress,
   counter: { bytes: number },
 ): AsyncGenerator<Uint8Array> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    counter.bytes += (chunk as Uint8Array).length;
+  for await (const chunk of readFileChunks(path)) {
+    counter.bytes += chunk.length;
     progress.update(counter.bytes);
-    yield chunk as Uint8Array;
+    yield chunk;
   }
 }
 

@@ -109,14 +109,27 @@ async function cursorRun(path: string): Promise<{ s: number; n: number }> {
   return { s: seconds(start), n: stream.recordCount };
 }
 
-async function objectRun(path: string, prices: 'bigint' | 'number'): Promise<{ s: number; n: number }> {
+async function objectRun(
+  path: string,
+  prices: 'bigint' | 'number',
+  perRecord = false,
+): Promise<{ s: number; n: number }> {
   const start = performance.now();
   const stream = await openDbnFile(path, { prices });
   let n = 0;
   let sizes = 0;
-  for await (const record of stream) {
-    n++;
-    sizes += (record as { size: number }).size;
+  if (perRecord) {
+    for await (const record of stream) {
+      n++;
+      sizes += (record as { size: number }).size;
+    }
+  } else {
+    for await (const batch of stream.batches()) {
+      for (const record of batch) {
+        n++;
+        sizes += (record as { size: number }).size;
+      }
+    }
   }
   if (sizes === 0) throw new Error('nothing decoded');
   return { s: seconds(start), n };
@@ -150,6 +163,8 @@ const objectZ: { s: number; n: number }[] = [];
 const cursorP: { s: number; n: number }[] = [];
 const objectP: { s: number; n: number }[] = [];
 const objectPn: { s: number; n: number }[] = [];
+const objectZn: { s: number; n: number }[] = [];
+const objectIter: { s: number; n: number }[] = [];
 for (let r = 0; r < REPEAT; r++) {
   // Interleaved, so machine noise hits every case alike; the best of the runs is reported.
   zstdD.push(zstdCli(zst));
@@ -158,15 +173,19 @@ for (let r = 0; r < REPEAT; r++) {
   cursorP.push(await cursorRun(plain));
   objectP.push(await objectRun(plain, 'bigint'));
   objectPn.push(await objectRun(plain, 'number'));
+  objectZn.push(await objectRun(zst, 'number'));
+  objectIter.push(await objectRun(plain, 'number', true));
 }
 const z = Math.min(...zstdD);
 const rows: [string, number, number][] = [
   ['zstd -d (C CLI) to /dev/null', z, N],
   ['zstd file, cursor API', best(cursorZ).s, best(cursorZ).n],
-  ['zstd file, object API (bigint prices)', best(objectZ).s, best(objectZ).n],
+  ['zstd file, object API batches (bigint prices)', best(objectZ).s, best(objectZ).n],
+  ['zstd file, object API batches (number prices)', best(objectZn).s, best(objectZn).n],
   ['plain file, cursor API', best(cursorP).s, best(cursorP).n],
-  ['plain file, object API (bigint prices)', best(objectP).s, best(objectP).n],
-  ['plain file, object API (number prices)', best(objectPn).s, best(objectPn).n],
+  ['plain file, object API batches (bigint prices)', best(objectP).s, best(objectP).n],
+  ['plain file, object API batches (number prices)', best(objectPn).s, best(objectPn).n],
+  ['plain file, object API for-await per record (number prices)', best(objectIter).s, best(objectIter).n],
 ];
 console.log(
   `\nbest of ${REPEAT} interleaved runs, ${N.toLocaleString('en-US')} records, ${(plainBytes / 1e6).toFixed(0)} MB decompressed:\n`,

@@ -11,7 +11,8 @@
  *
  * @module
  */
-import { createReadStream, createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { DbnRecordEncoder } from './dbn/encoder.js';
 import { DbnDecodeError } from './dbn/errors.js';
 import { encodeMetadata, type MetadataInput } from './dbn/metadata.js';
@@ -21,7 +22,7 @@ import type { DbnDocument } from './dbn/sync.js';
 import { createZstdCompressor } from './zstd/index.js';
 
 /** Read size of file streams: large enough that per-chunk overhead vanishes, small enough to stay bounded. */
-const READ_CHUNK = 1 << 20;
+const READ_CHUNK = 4 << 20;
 
 function withFile<T>(file: string, run: () => T): T {
   try {
@@ -31,16 +32,50 @@ function withFile<T>(file: string, run: () => T): T {
   }
 }
 
+/**
+ * The bytes of a file in chunks of two reused buffers: while one chunk is being decoded the next is read
+ * into the other buffer (the read runs on libuv's thread pool, so I/O and decoding overlap). A chunk is valid
+ * until the next one is requested; the decoding drivers never hold on to one longer (and copy the few they
+ * must). Reusing the buffers avoids allocating and page-faulting fresh memory for every chunk.
+ */
+export async function* readFileChunks(path: string, chunkSize = READ_CHUNK): AsyncGenerator<Uint8Array> {
+  const handle = await open(path, 'r');
+  const buffers = [new Uint8Array(chunkSize), new Uint8Array(chunkSize)] as const;
+  const read = (buffer: Uint8Array) => handle.read(buffer, 0, chunkSize, null);
+  let pending: ReturnType<typeof read> | null = null;
+  try {
+    let which = 0;
+    let next = read(buffers[0]);
+    pending = next;
+    for (;;) {
+      const { bytesRead, buffer } = await next;
+      pending = null;
+      if (bytesRead === 0) return;
+      which ^= 1;
+      // Start the next read into the other buffer before handing this one out.
+      if (bytesRead === chunkSize) {
+        next = read(buffers[which] as Uint8Array);
+        pending = next;
+      }
+      yield bytesRead === chunkSize ? buffer : buffer.subarray(0, bytesRead);
+      if (bytesRead < chunkSize) return;
+    }
+  } finally {
+    if (pending) await pending.catch(() => undefined);
+    await handle.close();
+  }
+}
+
 /** Open a DBN file (plain or zstd) for streaming decoding. Errors name the file. */
 export async function openDbnFile<P extends PriceMode = 'bigint'>(
   path: string,
   options: DecodeOptions<P> = {},
 ): Promise<DbnStream<P>> {
-  const stream = createReadStream(path, { highWaterMark: READ_CHUNK });
+  const chunks = readFileChunks(path);
   try {
-    return await openDbn<P>(stream, { ...options, file: options.file ?? path });
+    return await openDbn<P>(chunks, { ...options, file: options.file ?? path });
   } catch (error) {
-    stream.destroy();
+    await chunks.return(undefined);
     throw DbnDecodeError.is(error) && !error.file ? error.withFile(path) : error;
   }
 }

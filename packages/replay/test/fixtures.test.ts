@@ -77,7 +77,9 @@ describe.each(ROWS)('$file', (row) => {
   it('streams in 1-byte and 7-byte chunks to the same records', async () => {
     const whole = decodeDbn(bytes, options).records;
     for (const size of [1, 7]) {
-      const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.slice(i * size, (i + 1) * size));
+      const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) =>
+        bytes.slice(i * size, (i + 1) * size),
+      );
       const stream = await openDbn(chunks, options);
       const records: DbnRecord<PriceMode>[] = [];
       for await (const r of stream) records.push(r);
@@ -98,7 +100,9 @@ describe('expected-samples.json (metadata and first record of every v3 .zst file
 });
 
 describe('upgrade', () => {
-  const schemas = [...new Set(ROWS.filter((r) => /\.v3\.dbn\.zst$/.test(r.file)).map((r) => fixtureFacts(r.file).schema))];
+  const schemas = [
+    ...new Set(ROWS.filter((r) => /\.v3\.dbn\.zst$/.test(r.file)).map((r) => fixtureFacts(r.file).schema)),
+  ];
   it.each(schemas)('%s: v1 and v2 files upgraded equal the v3 file', (schema) => {
     const v3 = decodeDbn(fixture(`test_data.${schema}.v3.dbn.zst`));
     for (const v of [1, 2]) {
@@ -106,8 +110,18 @@ describe('upgrade', () => {
       if (!ROWS.some((r) => r.file === name)) continue;
       const up = decodeDbn(fixture(name), { upgrade: true });
       expect(up.metadata?.version).toBe(3);
-      const { metadata_length: _a, metadata_padding: _b, records_offset: _c, ...m3 } = v3.metadata as NonNullable<typeof v3.metadata>;
-      const { metadata_length: _d, metadata_padding: _e, records_offset: _f, ...mu } = up.metadata as NonNullable<typeof up.metadata>;
+      const {
+        metadata_length: _a,
+        metadata_padding: _b,
+        records_offset: _c,
+        ...m3
+      } = v3.metadata as NonNullable<typeof v3.metadata>;
+      const {
+        metadata_length: _d,
+        metadata_padding: _e,
+        records_offset: _f,
+        ...mu
+      } = up.metadata as NonNullable<typeof up.metadata>;
       expect(mu).toEqual(m3);
       expect(up.records).toEqual(v3.records);
     }
@@ -166,11 +180,14 @@ describe('errors name the file and position', () => {
     const seen: number[] = [];
     let error: unknown;
     try {
-      for (let step = decoder.next(); step.type !== 'end'; step = decoder.next()) if (step.type === 'record') seen.push(step.cursor.index);
+      for (let step = decoder.next(); step.type !== 'end'; step = decoder.next())
+        if (step.type === 'record') seen.push(step.cursor.index);
     } catch (e) {
       error = e;
     }
     expect(seen).toEqual([0]);
-    expect(String(error)).toMatch(/^DbnDecodeError: invalid DBN at cut\.dbn: byte 721, record 1 \(rtype 0x0a\): input ends inside a record/);
+    expect(String(error)).toMatch(
+      /^DbnDecodeError: invalid DBN at cut\.dbn: byte 721, record 1 \(rtype 0x0a\): input ends inside a record/,
+    );
   });
 });

@@ -101,9 +101,13 @@ export class DbnDecoder {
   readonly #upgradeReaders = new Map<AnyRecordLayout, RecordReader>();
   readonly #upgradeWriters = new Map<AnyRecordLayout, RecordWriter>();
 
+  /** The one `record` step, reused for every record: the hot path allocates nothing per record. */
+  readonly #recordStep: DecodeStep;
+
   constructor(options: DbnDecoderOptions = {}) {
     this.#options = options;
     this.#cursor = new RecordCursor(options.prices ?? 'bigint');
+    this.#recordStep = Object.freeze({ type: 'record', cursor: this.#cursor });
     if (options.fragment) {
       this.#state = 'records';
       this.#version = options.version ?? 0;
@@ -352,7 +356,7 @@ export class DbnDecoder {
     cursor.hasTsOut = this.#tsOut;
     cursor.index = this.recordCount++;
     cursor.position = position;
-    return { type: 'record', cursor };
+    return this.#recordStep;
   }
 
   #upgradeInto(bytes: Uint8Array, view: DataView, offset: number, from: AnyRecordLayout, to: AnyRecordLayout): void {

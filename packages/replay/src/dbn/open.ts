@@ -23,6 +23,12 @@ export interface DecodeOptions<P extends PriceMode = 'bigint'> extends DbnDecode
   prices?: P;
 }
 
+/** Decompressor output is reused: every decompressed chunk is decoded before more input is fed. */
+const REUSE = { reuseOutput: true } as const;
+
+/** Records per batch of {@link DbnStream.batches}. */
+const DEFAULT_BATCH = 256;
+
 /** Anything the async drivers read: a web stream, an async iterable of chunks, or one buffer. */
 export type DbnSource =
   | ReadableStream<Uint8Array>
@@ -94,7 +100,7 @@ async function* chunksOf(source: DbnSource): AsyncGenerator<Uint8Array> {
 async function* decompressedChunks(source: DbnSource, compression: Compression): AsyncGenerator<Uint8Array> {
   let decompressor: ReturnType<typeof createZstdDecompressor> | null = null;
   let decided = compression !== 'auto';
-  if (compression === 'zstd') decompressor = createZstdDecompressor();
+  if (compression === 'zstd') decompressor = createZstdDecompressor(REUSE);
   let head: Uint8Array | null = null;
   for await (const chunk of chunksOf(source)) {
     let input = chunk;
@@ -102,18 +108,18 @@ async function* decompressedChunks(source: DbnSource, compression: Compression):
       // Four bytes tell zstd (frame or skippable frame) from plain DBN.
       input = head ? concat(head, chunk) : chunk;
       if (input.length < 4) {
-        head = input;
+        head = input.slice();
         continue;
       }
       head = null;
       decided = true;
-      if (isZstd(input)) decompressor = createZstdDecompressor();
+      if (isZstd(input)) decompressor = createZstdDecompressor(REUSE);
     }
     if (decompressor) for (const out of decompressor.push(input)) yield out;
     else yield input;
   }
   if (!decided && head) {
-    if (isZstd(head)) decompressor = createZstdDecompressor();
+    if (isZstd(head)) decompressor = createZstdDecompressor(REUSE);
     if (decompressor) for (const out of decompressor.push(head)) yield out;
     else yield head;
   }
@@ -179,29 +185,68 @@ export class DbnStream<P extends PriceMode = 'bigint'> implements AsyncIterable<
     drain();
   }
 
-  /** Records as plain objects. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<DbnRecord<P>> {
+  /**
+   * Records as plain objects in arrays of at most `maxBatch`: the bulk object API (no await per record).
+   *
+   * @example
+   * ```ts
+   * for await (const batch of stream.batches()) for (const record of batch) use(record);
+   * ```
+   */
+  async *batches(maxBatch = DEFAULT_BATCH): AsyncGenerator<DbnRecord<P>[]> {
     this.#claim();
     const decoder = this.#decoder;
-    const batch: DbnRecord<P>[] = [];
-    const drain = () => {
-      for (;;) {
+    // Small batches keep the objects short-lived (young-generation garbage), which is much cheaper than
+    // one batch per megabyte of input.
+    let ended = false;
+    const drain = (): DbnRecord<P>[] | null => {
+      const batch: DbnRecord<P>[] = [];
+      while (batch.length < maxBatch) {
         const step = decoder.next();
         if (step.type === 'record') batch.push(step.cursor.toObject() as DbnRecord<P>);
-        else return step.type;
+        else {
+          if (step.type === 'end') ended = true;
+          return batch.length > 0 ? batch : null;
+        }
+      }
+      return batch;
+    };
+    const drainAll = async function* (): AsyncGenerator<DbnRecord<P>[]> {
+      for (let batch = drain(); batch !== null; batch = drain()) {
+        yield batch;
+        if (batch.length < maxBatch) return;
       }
     };
-    let state = drain();
-    yield* batch.splice(0);
-    if (state === 'end') return;
+    yield* drainAll();
+    if (ended) return;
     for await (const chunk of this.#chunks) {
       decoder.push(chunk);
-      state = drain();
-      yield* batch.splice(0);
+      yield* drainAll();
     }
     decoder.finish();
-    drain();
-    yield* batch.splice(0);
+    yield* drainAll();
+  }
+
+  /** Records as plain objects, one at a time (convenient; {@link batches} is faster for bulk work). */
+  [Symbol.asyncIterator](): AsyncIterator<DbnRecord<P>> {
+    const batches = this.batches();
+    let batch: DbnRecord<P>[] = [];
+    let i = 0;
+    return {
+      next: async () => {
+        while (i >= batch.length) {
+          const step = await batches.next();
+          if (step.done) return { done: true, value: undefined };
+          batch = step.value;
+          i = 0;
+        }
+        return { done: false, value: batch[i++] as DbnRecord<P> };
+      },
+      return: async () => {
+        await batches.return(undefined);
+        return { done: true, value: undefined };
+      },
+    };
   }
 
   /** Stop reading the source early. */
@@ -232,8 +277,10 @@ export async function openDbn<P extends PriceMode = 'bigint'>(
       const step = decoder.next();
       if (step.type === 'metadata') break;
       const next = await chunks.next();
+      // Sources may reuse a chunk's memory once the next one is requested; the header can span chunks, so
+      // those are copied (records are always drained before the next request, so they need no copy).
       if (next.done) decoder.finish();
-      else decoder.push(next.value);
+      else decoder.push(next.value.slice());
     }
   }
   return new DbnStream<P>(decoder, chunks);

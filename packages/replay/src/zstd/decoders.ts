@@ -47,8 +47,12 @@ export class NativeFrameDecoder implements FrameDecoder {
   private outPos = 0;
   /** libzstd's last return value: 0 once a frame is fully decoded and flushed. */
   private hint = 0;
+  /** Output buffers reused from one `push` to the next (only with `reuseOutput`). */
+  private readonly pool: Uint8Array[] | undefined;
+  private poolNext = 0;
 
-  constructor(binding: NativeBinding, maxWindowSize: number, emit: Emit) {
+  constructor(binding: NativeBinding, maxWindowSize: number, emit: Emit, reuseOutput = false) {
+    this.pool = reuseOutput ? [] : undefined;
     this.dctx = new binding.DCtx();
     const windowLogMax = Math.min(31, Math.max(10, Math.ceil(Math.log2(maxWindowSize))));
     this.dctx.setParameter(binding.DParameter.windowLogMax, windowLogMax);
@@ -63,7 +67,7 @@ export class NativeFrameDecoder implements FrameDecoder {
     let src = bytes;
     for (;;) {
       if (this.outPos === this.out.length) {
-        this.out = allocOutput(NATIVE_OUTPUT_BUFFER);
+        this.out = this.nextOutputBuffer();
         this.outPos = 0;
       }
       const room = this.out.length - this.outPos;
@@ -81,6 +85,25 @@ export class NativeFrameDecoder implements FrameDecoder {
         throw new ZstdError('corrupt', 'libzstd made no progress on the input');
       }
     }
+  }
+
+  /** With `reuseOutput`: the caller is done with every chunk emitted so far; their memory is reused. */
+  recycle(): void {
+    if (this.pool === undefined) return;
+    this.poolNext = 0;
+    this.out = new Uint8Array(0);
+    this.outPos = 0;
+  }
+
+  private nextOutputBuffer(): Uint8Array {
+    if (this.pool === undefined) return allocOutput(NATIVE_OUTPUT_BUFFER);
+    let buffer = this.pool[this.poolNext];
+    if (buffer === undefined) {
+      buffer = allocOutput(NATIVE_OUTPUT_BUFFER);
+      this.pool.push(buffer);
+    }
+    this.poolNext++;
+    return buffer;
   }
 
   finish(): void {

@@ -41,6 +41,12 @@ export interface ZstdDecompressorOptions extends ZstdBackendOptions {
    * default true.
    */
   readonly verifyChecksum?: boolean | undefined;
+  /**
+   * Reuse output memory: chunks returned by `push` stay valid only until the next `push` or `end` call (the
+   * native backend then allocates nothing per chunk). For consumers that process each chunk before feeding
+   * more, like the DBN decoding drivers. Default false.
+   */
+  readonly reuseOutput?: boolean | undefined;
 }
 
 /**
@@ -132,12 +138,13 @@ class StreamingDecompressor implements ZstdDecompressor {
     const emit: Emit = (chunk) => this.emit(chunk);
     this.decoder =
       this.backend === 'native'
-        ? new NativeFrameDecoder(nativeBinding(), this.maxWindowSize, emit)
+        ? new NativeFrameDecoder(nativeBinding(), this.maxWindowSize, emit, options?.reuseOutput === true)
         : new FallbackFrameDecoder(options?.verifyChecksum ?? true, emit);
   }
 
   push(chunk: Uint8Array): Uint8Array[] {
     this.checkOpen();
+    if (this.decoder instanceof NativeFrameDecoder) this.decoder.recycle();
     if (!(chunk instanceof Uint8Array)) {
       throw new ZstdError('invalid-argument', `push expects a Uint8Array, got ${typeof chunk}`);
     }
