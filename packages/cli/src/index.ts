@@ -8,6 +8,8 @@ import { DbnDecodeError } from '@spymaster/replay';
 import { type CommandIo, DBN_USAGE, dbnDump, dbnStats, UsageError } from './dbn.js';
 
 export { type CommandIo, collectDbnStats, type DbnStats, UsageError } from './dbn.js';
+export type { LineSink } from './output.js';
+export type { Progress } from './progress.js';
 
 const USAGE = `spymaster: market physics for ES futures levels
 

@@ -81,7 +81,8 @@ export interface ConsolidatedBidAskPair<P extends PriceMode = 'bigint'> {
   ask_pb: number;
 }
 
-type ValueOf<T extends TypeCode, Tag, P extends PriceMode> = T extends 'u64' | 'i64'
+/** The value type of a field of type code `T` (tag `Tag`) in price mode `P`. */
+export type FieldValueOf<T extends TypeCode, Tag, P extends PriceMode> = T extends 'u64' | 'i64'
   ? Tag extends 'px'
     ? PriceValue<P>
     : bigint
@@ -95,53 +96,54 @@ type ValueOf<T extends TypeCode, Tag, P extends PriceMode> = T extends 'u64' | '
 
 /** The object type of a layout's entries (reserved slots left out). */
 export type RecordObject<E extends readonly Entry[], N extends RecordTypeName, P extends PriceMode = 'bigint'> = {
-  [K in E[number] as K[1] extends `r${number}` ? never : K[0]]: ValueOf<K[1], K[2], P>;
+  [K in E[number] as K[1] extends `r${number}` ? never : K[0]]: FieldValueOf<K[1], K[2], P>;
 } & { record_type: N; ts_out?: bigint };
 
-type Obj<L extends AnyRecordLayout, P extends PriceMode> = RecordObject<L['entries'], L['name'], P>;
+/** The object type of a record layout. */
+export type LayoutObject<L extends AnyRecordLayout, P extends PriceMode> = RecordObject<L['entries'], L['name'], P>;
 
 /** MboMsg. */
-export type MboMsg<P extends PriceMode = 'bigint'> = Obj<typeof MBO_MSG, P>;
+export type MboMsg<P extends PriceMode = 'bigint'> = LayoutObject<typeof MBO_MSG, P>;
 /** TradeMsg. */
-export type TradeMsg<P extends PriceMode = 'bigint'> = Obj<typeof TRADE_MSG, P>;
+export type TradeMsg<P extends PriceMode = 'bigint'> = LayoutObject<typeof TRADE_MSG, P>;
 /** Mbp1Msg. */
-export type Mbp1Msg<P extends PriceMode = 'bigint'> = Obj<typeof MBP1_MSG, P>;
+export type Mbp1Msg<P extends PriceMode = 'bigint'> = LayoutObject<typeof MBP1_MSG, P>;
 /** Mbp10Msg. */
-export type Mbp10Msg<P extends PriceMode = 'bigint'> = Obj<typeof MBP10_MSG, P>;
+export type Mbp10Msg<P extends PriceMode = 'bigint'> = LayoutObject<typeof MBP10_MSG, P>;
 /** BboMsg. */
-export type BboMsg<P extends PriceMode = 'bigint'> = Obj<typeof BBO_MSG, P>;
+export type BboMsg<P extends PriceMode = 'bigint'> = LayoutObject<typeof BBO_MSG, P>;
 /** Cmbp1Msg. */
-export type Cmbp1Msg<P extends PriceMode = 'bigint'> = Obj<typeof CMBP1_MSG, P>;
+export type Cmbp1Msg<P extends PriceMode = 'bigint'> = LayoutObject<typeof CMBP1_MSG, P>;
 /** CbboMsg. */
-export type CbboMsg<P extends PriceMode = 'bigint'> = Obj<typeof CBBO_MSG, P>;
+export type CbboMsg<P extends PriceMode = 'bigint'> = LayoutObject<typeof CBBO_MSG, P>;
 /** OhlcvMsg. */
-export type OhlcvMsg<P extends PriceMode = 'bigint'> = Obj<typeof OHLCV_MSG, P>;
+export type OhlcvMsg<P extends PriceMode = 'bigint'> = LayoutObject<typeof OHLCV_MSG, P>;
 /** StatusMsg. */
-export type StatusMsg<P extends PriceMode = 'bigint'> = Obj<typeof STATUS_MSG, P>;
+export type StatusMsg<P extends PriceMode = 'bigint'> = LayoutObject<typeof STATUS_MSG, P>;
 /** ImbalanceMsg. */
-export type ImbalanceMsg<P extends PriceMode = 'bigint'> = Obj<typeof IMBALANCE_MSG, P>;
+export type ImbalanceMsg<P extends PriceMode = 'bigint'> = LayoutObject<typeof IMBALANCE_MSG, P>;
 /** InstrumentDefMsg version 1. */
-export type InstrumentDefMsgV1<P extends PriceMode = 'bigint'> = Obj<typeof INSTRUMENT_DEF_MSG_V1, P>;
+export type InstrumentDefMsgV1<P extends PriceMode = 'bigint'> = LayoutObject<typeof INSTRUMENT_DEF_MSG_V1, P>;
 /** InstrumentDefMsg version 2. */
-export type InstrumentDefMsgV2<P extends PriceMode = 'bigint'> = Obj<typeof INSTRUMENT_DEF_MSG_V2, P>;
+export type InstrumentDefMsgV2<P extends PriceMode = 'bigint'> = LayoutObject<typeof INSTRUMENT_DEF_MSG_V2, P>;
 /** InstrumentDefMsg version 3. */
-export type InstrumentDefMsgV3<P extends PriceMode = 'bigint'> = Obj<typeof INSTRUMENT_DEF_MSG_V3, P>;
+export type InstrumentDefMsgV3<P extends PriceMode = 'bigint'> = LayoutObject<typeof INSTRUMENT_DEF_MSG_V3, P>;
 /** StatMsg versions 1 and 2. */
-export type StatMsgV1<P extends PriceMode = 'bigint'> = Obj<typeof STAT_MSG_V1, P>;
+export type StatMsgV1<P extends PriceMode = 'bigint'> = LayoutObject<typeof STAT_MSG_V1, P>;
 /** StatMsg version 3. */
-export type StatMsgV3<P extends PriceMode = 'bigint'> = Obj<typeof STAT_MSG_V3, P>;
+export type StatMsgV3<P extends PriceMode = 'bigint'> = LayoutObject<typeof STAT_MSG_V3, P>;
 /** ErrorMsg version 1. */
-export type ErrorMsgV1 = Obj<typeof ERROR_MSG_V1, 'bigint'>;
+export type ErrorMsgV1 = LayoutObject<typeof ERROR_MSG_V1, 'bigint'>;
 /** ErrorMsg versions 2 and 3. */
-export type ErrorMsgV2 = Obj<typeof ERROR_MSG_V2, 'bigint'>;
+export type ErrorMsgV2 = LayoutObject<typeof ERROR_MSG_V2, 'bigint'>;
 /** SystemMsg version 1. */
-export type SystemMsgV1 = Obj<typeof SYSTEM_MSG_V1, 'bigint'>;
+export type SystemMsgV1 = LayoutObject<typeof SYSTEM_MSG_V1, 'bigint'>;
 /** SystemMsg versions 2 and 3. */
-export type SystemMsgV2 = Obj<typeof SYSTEM_MSG_V2, 'bigint'>;
+export type SystemMsgV2 = LayoutObject<typeof SYSTEM_MSG_V2, 'bigint'>;
 /** SymbolMappingMsg version 1. */
-export type SymbolMappingMsgV1 = Obj<typeof SYMBOL_MAPPING_MSG_V1, 'bigint'>;
+export type SymbolMappingMsgV1 = LayoutObject<typeof SYMBOL_MAPPING_MSG_V1, 'bigint'>;
 /** SymbolMappingMsg versions 2 and 3. */
-export type SymbolMappingMsgV2 = Obj<typeof SYMBOL_MAPPING_MSG_V2, 'bigint'>;
+export type SymbolMappingMsgV2 = LayoutObject<typeof SYMBOL_MAPPING_MSG_V2, 'bigint'>;
 
 /** Any decoded DBN record, discriminated by `record_type`. */
 export type DbnRecord<P extends PriceMode = 'bigint'> =

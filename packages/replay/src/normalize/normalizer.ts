@@ -61,7 +61,8 @@ export interface NormalizerOptions {
   exchange?: string | null;
 }
 
-type AnyDef = InstrumentDefMsgV1 | InstrumentDefMsgV2 | InstrumentDefMsgV3;
+/** A DBN instrument definition record of any version. */
+export type AnyInstrumentDefMsg = InstrumentDefMsgV1 | InstrumentDefMsgV2 | InstrumentDefMsgV3;
 
 const UPDATE_ACTIONS = new Set(['A', 'M', 'D']);
 
@@ -73,7 +74,7 @@ function fixedToNumber(value: bigint): number {
  * The canonical {@link InstrumentDefinition} of a DBN definition record (any version): strike in points
  * (null when unset), right from `instrument_class`, `exp_date` the ET date of `expiration`.
  */
-export function definitionFromDbn(record: AnyDef): InstrumentDefinition {
+export function definitionFromDbn(record: AnyInstrumentDefMsg): InstrumentDefinition {
   const cls = record.instrument_class;
   const expiration = record.expiration === UNDEF_TIMESTAMP ? 2n ** 63n - 1n : record.expiration;
   const action = UPDATE_ACTIONS.has(record.security_update_action) ? record.security_update_action : 'A';
@@ -152,7 +153,7 @@ export class DbnNormalizer {
   }
 
   /** Add a DBN definition record to the instrument map. */
-  addDefinition(record: AnyDef): InstrumentDefinition {
+  addDefinition(record: AnyInstrumentDefMsg): InstrumentDefinition {
     const def = definitionFromDbn(record);
     this.#instruments.add(def);
     return def;
