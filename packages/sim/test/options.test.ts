@@ -323,7 +323,7 @@ describe('definition records', () => {
         raw_symbol: o.rawSymbol,
         instrument_class: o.right,
         security_type: 'OOF',
-        cfi: o.right === 'C' ? 'OCAFPS' : 'OPAFPS',
+        cfi: `O${o.right}${o.root === 'ES' ? 'A' : 'E'}FPS`, // European weeklies, American quarterlies
         asset: o.root,
         underlying: o.underlying,
         strike_price: BigInt(o.strike) * 1_000_000_000n,
