@@ -8,7 +8,7 @@
 import { frontMonth, futuresContract, nextContract, rollWindow } from '@spymaster/replay';
 import { daysBetween, etToNs } from '@spymaster/schemas/time';
 import { hash32 } from './rng.js';
-import { type FuturesInstrument, type SessionWindow } from './types.js';
+import type { FuturesInstrument, SessionWindow } from './types.js';
 
 /** Carry (interest minus dividends) that sets the calendar basis between quarterly contracts, per year. */
 export const CARRY_RATE = 0.032;
@@ -25,7 +25,14 @@ export function calendarBasis(price: number, earlierExpiry: string, laterExpiry:
 }
 
 function instrument(symbol: string, expiry: string, role: 'front' | 'other', basis: number): FuturesInstrument {
-  return { instrumentId: futuresInstrumentId(symbol), symbol, expiry, expirationNs: etToNs(expiry, '09:30'), role, basis };
+  return {
+    instrumentId: futuresInstrumentId(symbol),
+    symbol,
+    expiry,
+    expirationNs: etToNs(expiry, '09:30'),
+    role,
+    basis,
+  };
 }
 
 /** The front month and the second contract of a trade date, with the basis of the second at `price`. */
@@ -34,8 +41,13 @@ export function sessionContracts(date: string, price: number): { front: FuturesI
   const front = window ? window.front : frontMonth(date);
   const second = window ? window.expiring : nextContract(front);
   const basis =
-    second.expiry < front.expiry ? -calendarBasis(price, second.expiry, front.expiry) : calendarBasis(price, front.expiry, second.expiry);
-  return { front: instrument(front.symbol, front.expiry, 'front', 0), other: instrument(second.symbol, second.expiry, 'other', basis) };
+    second.expiry < front.expiry
+      ? -calendarBasis(price, second.expiry, front.expiry)
+      : calendarBasis(price, front.expiry, second.expiry);
+  return {
+    front: instrument(front.symbol, front.expiry, 'front', 0),
+    other: instrument(second.symbol, second.expiry, 'other', basis),
+  };
 }
 
 /** The contract object for a symbol's month code and year (re-exported for the options model). */

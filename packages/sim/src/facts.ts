@@ -44,7 +44,10 @@ export interface FactsInput {
 
 const PX = 1e9;
 
-async function forEachCursor(path: string, visit: Parameters<Awaited<ReturnType<typeof openDbn>>['forEach']>[0]): Promise<void> {
+async function forEachCursor(
+  path: string,
+  visit: Parameters<Awaited<ReturnType<typeof openDbn>>['forEach']>[0],
+): Promise<void> {
   const stream = await openDbn(readFileChunks(path), { file: path });
   await stream.forEach(visit);
 }
@@ -131,7 +134,8 @@ export async function stylizedFacts(input: FactsInput): Promise<StylizedFacts> {
     const mid = (bid + ask) / 2;
     const second = Number(ts / N);
     minuteMid.set(Math.floor((second - start) / 60), mid);
-    if (midAt.length === 0 || second - (midAt[midAt.length - 1] as { ts: number }).ts >= 1) midAt.push({ ts: second, mid });
+    if (midAt.length === 0 || second - (midAt[midAt.length - 1] as { ts: number }).ts >= 1)
+      midAt.push({ ts: second, mid });
     if (ts >= rthStart && ts < rthEnd) {
       rthStates++;
       if (Math.abs(ask - bid - tick) < 1e-9) oneTick++;
@@ -190,7 +194,8 @@ export async function stylizedFacts(input: FactsInput): Promise<StylizedFacts> {
     const calls = new Map<string, { q: { bid: number; ask: number; ts: bigint }; o: OptionInstrument }>();
     for (const [id, q] of quotes) {
       const o = byId.get(id) as OptionInstrument;
-      if (o.right === 'C' && ts - q.ts < 60n * N && o.expirationNs > ts) calls.set(`${o.rawSymbol.split(' ')[0]}/${o.strike}`, { q, o });
+      if (o.right === 'C' && ts - q.ts < 60n * N && o.expirationNs > ts)
+        calls.set(`${o.rawSymbol.split(' ')[0]}/${o.strike}`, { q, o });
     }
     for (const [id, q] of quotes) {
       const o = byId.get(id) as OptionInstrument;

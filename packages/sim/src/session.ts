@@ -7,12 +7,17 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MetadataInput, Mbp1Msg, Mbp10Msg, TradeMsg } from '@spymaster/replay';
+import type { Mbp1Msg, Mbp10Msg, MetadataInput, TradeMsg } from '@spymaster/replay';
 import { openDbnFileWriterSync, type SyncDbnFileWriter } from '@spymaster/replay/node';
 import { addDays, dayOfWeek } from '@spymaster/schemas/time';
 import { sessionContracts, sessionWindow } from './contracts.js';
 import { simulateFuturesDay } from './futures/index.js';
-import { futuresDefinitionRecord, listOptionChain, optionDefinitionRecord, simulateOptionsDay } from './options/index.js';
+import {
+  futuresDefinitionRecord,
+  listOptionChain,
+  optionDefinitionRecord,
+  simulateOptionsDay,
+} from './options/index.js';
 import { Rng } from './rng.js';
 import type { FuturesInstrument, MarketCarry, OptionInstrument, Scale } from './types.js';
 
@@ -91,7 +96,10 @@ function metadataFor(
     symbols,
     partial: [],
     not_found: [],
-    mappings: instruments.map((i) => ({ raw_symbol: i.symbol, intervals: [{ start_date: date, end_date: next, symbol: String(i.id) }] })),
+    mappings: instruments.map((i) => ({
+      raw_symbol: i.symbol,
+      intervals: [{ start_date: date, end_date: next, symbol: String(i.id) }],
+    })),
   };
 }
 
@@ -152,7 +160,10 @@ export function simulateSession(options: SimulateSessionOptions): SessionResult 
 
   // Definitions: stamped one second before the window, inside the trade date.
   const defTs = window.startNs - 1_000_000_000n;
-  const defs = openDbnFileWriterSync(files.definition, metadataFor('definition', ['ES.FUT', ...optionParents], [...futures, ...optionIds], date, window));
+  const defs = openDbnFileWriterSync(
+    files.definition,
+    metadataFor('definition', ['ES.FUT', ...optionParents], [...futures, ...optionIds], date, window),
+  );
   for (const c of [contracts.front, contracts.other]) defs.write(futuresDefinitionRecord(c, defTs));
   for (const o of chain) defs.write(optionDefinitionRecord(o, defTs));
   defs.close();
@@ -160,14 +171,20 @@ export function simulateSession(options: SimulateSessionOptions): SessionResult 
   const writers: Record<'futuresMbp10' | 'futuresTrades' | 'optionsTrades' | 'optionsMbp1', SyncDbnFileWriter> = {
     futuresMbp10: openDbnFileWriterSync(files.futuresMbp10, metadataFor('mbp-10', ['ES.FUT'], futures, date, window)),
     futuresTrades: openDbnFileWriterSync(files.futuresTrades, metadataFor('trades', ['ES.FUT'], futures, date, window)),
-    optionsTrades: openDbnFileWriterSync(files.optionsTrades, metadataFor('trades', optionParents, optionIds, date, window)),
+    optionsTrades: openDbnFileWriterSync(
+      files.optionsTrades,
+      metadataFor('trades', optionParents, optionIds, date, window),
+    ),
     optionsMbp1: openDbnFileWriterSync(files.optionsMbp1, metadataFor('mbp-1', optionParents, optionIds, date, window)),
   };
   try {
-    const day = simulateFuturesDay({ window, scale, rng: rng.fork('futures'), front: contracts.front, other: contracts.other, carry }, (record: Mbp10Msg | TradeMsg) => {
-      if (record.record_type === 'Mbp10Msg') writers.futuresMbp10.write(record);
-      else writers.futuresTrades.write(record);
-    });
+    const day = simulateFuturesDay(
+      { window, scale, rng: rng.fork('futures'), front: contracts.front, other: contracts.other, carry },
+      (record: Mbp10Msg | TradeMsg) => {
+        if (record.record_type === 'Mbp10Msg') writers.futuresMbp10.write(record);
+        else writers.futuresTrades.write(record);
+      },
+    );
     const atm = Math.max(0.08, Math.min(0.6, carry.vol));
     simulateOptionsDay(
       {
@@ -230,7 +247,8 @@ export interface SimulateSessionsOptions extends Omit<SimulateSessionOptions, 'd
  * ```
  */
 export function simulateSessions(options: SimulateSessionsOptions): SessionResult[] {
-  if (!Number.isInteger(options.days) || options.days < 1) throw new RangeError(`days must be a positive integer, got ${options.days}`);
+  if (!Number.isInteger(options.days) || options.days < 1)
+    throw new RangeError(`days must be a positive integer, got ${options.days}`);
   const results: SessionResult[] = [];
   let date = options.start;
   let carry: MarketCarry | undefined;

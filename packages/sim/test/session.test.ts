@@ -40,7 +40,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('files', () => {
   it('decode as DBN v3 GLBX.MDP3 with Databento metadata and symbology', () => {
-    const schemas = { definition: 'definition', futuresMbp10: 'mbp-10', futuresTrades: 'trades', optionsTrades: 'trades', optionsMbp1: 'mbp-1' };
+    const schemas = {
+      definition: 'definition',
+      futuresMbp10: 'mbp-10',
+      futuresTrades: 'trades',
+      optionsTrades: 'trades',
+      optionsMbp1: 'mbp-1',
+    };
     for (const [kind, path] of Object.entries(day.files)) {
       const doc = readDbnFile(path);
       const m = doc.metadata;
@@ -83,7 +89,9 @@ describe('files', () => {
   it('normalize to canonical events with nothing unresolved', async () => {
     const instruments = await loadDefinitions([await openDbnFile(day.files.definition)]);
     const sources = await Promise.all(
-      [day.files.futuresTrades, day.files.futuresMbp10, day.files.optionsTrades, day.files.optionsMbp1].map((f) => openDbnFile(f)),
+      [day.files.futuresTrades, day.files.futuresMbp10, day.files.optionsTrades, day.files.optionsMbp1].map((f) =>
+        openDbnFile(f),
+      ),
     );
     const stats = emptyPipelineStats();
     let n = 0;
@@ -138,7 +146,13 @@ describe('determinism and continuity', () => {
   it('the same seed gives byte-identical files; another seed gives different ones', () => {
     const again = simulateSession({ date: DATE, seed: SEED, scale: 'small', outDir: join(dir, 'b'), end: '10:00' });
     const same = simulateSession({ date: DATE, seed: SEED, scale: 'small', outDir: join(dir, 'c'), end: '10:00' });
-    const other = simulateSession({ date: DATE, seed: `${SEED}-2`, scale: 'small', outDir: join(dir, 'd'), end: '10:00' });
+    const other = simulateSession({
+      date: DATE,
+      seed: `${SEED}-2`,
+      scale: 'small',
+      outDir: join(dir, 'd'),
+      end: '10:00',
+    });
     for (const kind of Object.keys(again.files) as (keyof SessionResult['files'])[]) {
       expect(readFileSync(same.files[kind]).equals(readFileSync(again.files[kind])), kind).toBe(true);
     }
@@ -146,9 +160,18 @@ describe('determinism and continuity', () => {
   }, 120_000);
 
   it('consecutive days continue the price and skip weekends', () => {
-    const days = simulateSessions({ start: '2025-12-18', days: 2, seed: SEED, scale: 'small', outDir: join(dir, 'e'), end: '05:00' });
+    const days = simulateSessions({
+      start: '2025-12-18',
+      days: 2,
+      seed: SEED,
+      scale: 'small',
+      outDir: join(dir, 'e'),
+      end: '05:00',
+    });
     expect(days.map((d) => d.date)).toEqual(['2025-12-18', '2025-12-19']);
-    const firstBook = readDbnFile(days[1]?.files.futuresMbp10 as string).records.find((r) => r.instrument_id === days[1]?.contracts.front.instrumentId) as {
+    const firstBook = readDbnFile(days[1]?.files.futuresMbp10 as string).records.find(
+      (r) => r.instrument_id === days[1]?.contracts.front.instrumentId,
+    ) as {
       levels: { bid_px: bigint }[];
     };
     const open = Number(firstBook.levels[0]?.bid_px) / 1e9;

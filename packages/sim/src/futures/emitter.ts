@@ -9,7 +9,7 @@
 import { type BidAskPair, FLAGS, type Mbp10Msg, type TradeMsg, UNDEF_PRICE } from '@spymaster/replay';
 import type { Rng } from '../rng.js';
 import { GLBX_PUBLISHER_ID } from '../types.js';
-import { VISIBLE_LEVELS, type OrderBook } from './book.js';
+import { type OrderBook, VISIBLE_LEVELS } from './book.js';
 
 /** Fixed-point units (1e-9) per 0.25 tick. */
 export const UNITS_PER_TICK = 250_000_000n;
@@ -99,8 +99,7 @@ export class EventWriter {
 
   /** Opens an exchange event of `inst` at offset `t` (moved after the previous event if needed); returns its time. */
   begin(inst: FeedInstrument, t: number): number {
-    const at = t > this.lastT ? Math.floor(t) : this.lastT + 1;
-    const time = at > this.lastT ? at : this.lastT + 1;
+    const time = Math.max(Math.floor(t), this.lastT + 1);
     this.lastT = time;
     this.#inst = inst;
     const latency = this.#latency();

@@ -87,7 +87,6 @@ const COOL = 3;
 /** Plans and runs level regimes. */
 export class LevelEventPlanner {
   readonly #rng: Rng;
-  readonly #clock: PlannerClock;
   readonly #queue: { kind: RegimeKind; earliest: number; gap: number }[] = [];
   readonly #latestStart: number;
   readonly #excluded = new Float64Array(6);
@@ -128,7 +127,6 @@ export class LevelEventPlanner {
 
   constructor(rng: Rng, clock: PlannerClock) {
     this.#rng = rng;
-    this.#clock = clock;
     this.#latestStart = Math.min(clock.rthEnd, clock.windowEnd) - 24 * MINUTE;
     const first: RegimeKind = rng.chance(0.5) ? 'BREAK' : 'BOUNCE';
     const second: RegimeKind = first === 'BREAK' ? 'BOUNCE' : 'BREAK';

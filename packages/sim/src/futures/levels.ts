@@ -214,7 +214,13 @@ export class LevelTracker {
       if (touching && this.#anchored[k] === 0) {
         this.#anchored[k] = 1;
         if (this.#suppressed[k] === 0) {
-          anchors.push({ kind: LEVEL_KINDS[k] as LevelKind, level, direction: this.#dir[k] === 1 ? 1 : -1, t, price: tick });
+          anchors.push({
+            kind: LEVEL_KINDS[k] as LevelKind,
+            level,
+            direction: this.#dir[k] === 1 ? 1 : -1,
+            t,
+            price: tick,
+          });
         }
       }
     }

@@ -18,7 +18,7 @@
  *
  * @module
  */
-import type { Mbp10Msg, TradeMsg } from '@spymaster/replay';
+import { FLAGS, type Mbp10Msg, type TradeMsg } from '@spymaster/replay';
 import { etToNs } from '@spymaster/schemas/time';
 import type { Rng } from '../rng.js';
 import type { FuturesInstrument, MarketCarry, PricePath, Scale, SessionWindow } from '../types.js';
@@ -91,8 +91,24 @@ interface ScaleParams {
 }
 
 const SCALES: Readonly<Record<Scale, ScaleParams>> = {
-  full: { frontRate: 190, otherRate: 3.5, tradeShare: 0.125, modifyShare: 0.05, bigOrder: 0.02, impact: 0.012, sweeps: 1 },
-  small: { frontRate: 7.5, otherRate: 0.3, tradeShare: 0.15, modifyShare: 0.05, bigOrder: 0.02, impact: 0.06, sweeps: 0.3 },
+  full: {
+    frontRate: 190,
+    otherRate: 3.5,
+    tradeShare: 0.125,
+    modifyShare: 0.05,
+    bigOrder: 0.02,
+    impact: 0.012,
+    sweeps: 1,
+  },
+  small: {
+    frontRate: 7.5,
+    otherRate: 0.3,
+    tradeShare: 0.15,
+    modifyShare: 0.05,
+    bigOrder: 0.02,
+    impact: 0.06,
+    sweeps: 0.3,
+  },
 };
 
 /** Queue-size targets of the front by tick distance from the best price, lots (RTH). */
@@ -159,6 +175,7 @@ class FuturesDaySimulator {
   readonly #signs: SignProcess;
   readonly #vol = new VolatilityState();
   readonly #dayVol: number;
+  readonly #busy: number;
   readonly #sigma: number;
   readonly #basis: number;
   #ctl: MarketControl;
@@ -192,6 +209,7 @@ class FuturesDaySimulator {
     this.#f0 = startPrice / TICK_SIZE;
     this.#dayVol = Math.max(0.05, Math.min(0.8, carry.vol));
     this.#sigma = sigmaPerSecond(startPrice, this.#dayVol) / TICK_SIZE;
+    this.#busy = Math.max(0.7, Math.min(2.5, this.#dayVol / LONG_RUN_VOL));
     this.#basis = Math.round(other.basis / TICK_SIZE);
     const feedRng = rng.fork('futures/feed');
     this.#writer = new EventWriter(emit, window.startNs, feedRng, Math.round(this.#f0));
@@ -231,11 +249,10 @@ class FuturesDaySimulator {
       this.#step(t0, t1);
     }
     this.#tracker.finish(len);
-    const { window, front, carry } = this.#o;
+    const { window, front } = this.#o;
     const slowVol = this.#dayVol * Math.sqrt(this.#vol.slow);
     const vol = Math.exp(0.85 * Math.log(slowVol) + 0.15 * Math.log(LONG_RUN_VOL));
     const closes = this.#tracker.closes();
-    void carry;
     return {
       carry: {
         price: book.mid * TICK_SIZE,
@@ -254,10 +271,11 @@ class FuturesDaySimulator {
   #fairAt(u: number): number {
     const f = this.#f0 + this.#slope * (u - this.#t0) + this.#impact;
     const c = this.#ctl;
-    return f > c.clampHi ? c.clampHi : f < c.clampLo ? c.clampLo : f;
+    return Math.min(c.clampHi, Math.max(c.clampLo, f));
   }
 
   #step(t0: number, t1: number): void {
+    if (t1 <= t0) return;
     const rp = this.#rPrice;
     const m = (t0 - this.#rthStart) / 60e9;
     const act = activityProfile(m);
@@ -290,9 +308,12 @@ class FuturesDaySimulator {
 
     // Message arrivals of this second.
     const p = this.#p;
-    const intensity = act * ctl.actMult * Math.min(h, 3) ** 0.2 * dt;
+    // Busier when volatility is high: in proportion to the day's volatility and the slow volatility regime
+    // (so price steps stay a small share of messages), less than proportionally to short bursts.
+    const vol = this.#vol;
+    const intensity = act * ctl.actMult * this.#busy * Math.sqrt(vol.slow) * Math.min(vol.fast, 3) ** 0.2 * dt;
     // Opening flows are trade-heavy (the open's volume peak is larger than its volatility peak).
-    this.#openTrades = m >= 0 ? 1 + 0.6 * Math.exp(-m / 15) : 1;
+    this.#openTrades = m >= 0 ? 1 + 1.1 * Math.exp(-m / 12) : 1;
     const nf = this.#rFront.poisson(p.frontRate * intensity);
     const no = this.#rOther.poisson(p.otherRate * intensity);
     const ft = this.#times('front', nf, t0, t1, this.#rFront);
@@ -385,11 +406,13 @@ class FuturesDaySimulator {
     const ctl = this.#ctl;
     const fast = Math.abs(this.#slope) * STEP_NS > 4 ? 0.03 : 0;
     let levels = 1;
+    if (ctl.wallSide === dir && opp.px[0] === ctl.wallTick) return; // a wall holds the price
     if (rf.next() < ctl.cancelStep) {
       this.#cancelStep(t, dir);
       return;
     }
-    if (rf.next() < (ctl.sweepProb + fast) * this.#p.sweeps) levels = 2 + rf.int(Math.min(4, Math.max(1, Math.floor(gap + 1.5))));
+    if (rf.next() < (ctl.sweepProb + fast) * this.#p.sweeps)
+      levels = 2 + rf.int(Math.min(4, Math.max(1, Math.floor(gap + 1.5))));
     levels = Math.min(levels, opp.n - 1);
     // Never sweep through a wall.
     if (ctl.wallSide === dir) {
@@ -498,7 +521,7 @@ class FuturesDaySimulator {
   }
 
   #newLevelSize(rng: Rng): number {
-    return Math.max(1, Math.round((FRONT_TARGET[0] as number) * this.#depth * (0.1 + 0.5 * rng.next())));
+    return Math.max(1, Math.round((FRONT_TARGET[0] as number) * this.#depth * (0.25 + 0.55 * rng.next())));
   }
 
   // ---------------------------------------------------------------- front: messages between price steps
@@ -507,7 +530,7 @@ class FuturesDaySimulator {
     let target = (FRONT_TARGET[Math.min(d, FRONT_TARGET.length - 1)] as number) * this.#depth;
     if (d === 0) target *= Math.max(0.15, 1 + (isBid ? 0.5 : -0.5) * pressure);
     const ctl = this.#ctl;
-    if (ctl.vacuumSide !== 0 && d < 8 && (ctl.vacuumSide > 0) !== isBid) target *= ctl.vacuumMult;
+    if (ctl.vacuumSide !== 0 && d < 8 && ctl.vacuumSide > 0 !== isBid) target *= ctl.vacuumMult;
     return target;
   }
 
@@ -621,7 +644,7 @@ class FuturesDaySimulator {
     const size = idx < 0 ? 0 : (side.sz[idx] as number);
     const target = this.#frontTarget(d, isBid, pressure);
     const ctl = this.#ctl;
-    const isWall = ctl.wallSide !== 0 && (ctl.wallSide > 0) !== isBid && tick === ctl.wallTick;
+    const isWall = ctl.wallSide !== 0 && ctl.wallSide > 0 !== isBid && tick === ctl.wallTick;
     const writer = this.#writer;
     if (isWall || rf.next() * (target + size) < target) {
       const q = orderSize(rf);
@@ -637,7 +660,7 @@ class FuturesDaySimulator {
     }
     let q = Math.min(orderSize(rf), size - (idx === 0 ? 1 : 0));
     if (q < 1) return;
-    if (rf.next() < 0.15 && idx > 0) q = size; // the whole level leaves
+    if (idx > 0 && rf.next() < 0.03) q = size; // occasionally the whole level leaves at once
     side.reduce(idx, q);
     this.#fillDepth(side, true);
     if (idx >= VISIBLE_LEVELS) return;
@@ -671,9 +694,13 @@ class FuturesDaySimulator {
       const tick = side.isBid ? side.worst - stepTicks : side.worst + stepTicks;
       const d = Math.min(targets.length - 1, Math.abs(tick - side.best));
       const ctl = this.#ctl;
-      const thinned = front && ctl.vacuumSide !== 0 && (ctl.vacuumSide > 0) !== side.isBid;
+      const thinned = front && ctl.vacuumSide !== 0 && ctl.vacuumSide > 0 !== side.isBid;
       const scale = front ? this.#depth * (thinned ? ctl.vacuumMult : 1) : 1;
-      side.add(tick, Math.max(1, Math.round((targets[d] as number) * scale * (0.6 + 0.8 * rng.next()))), 1 + rng.int(3));
+      side.add(
+        tick,
+        Math.max(1, Math.round((targets[d] as number) * scale * (0.6 + 0.8 * rng.next()))),
+        1 + rng.int(3),
+      );
     }
   }
 
@@ -759,7 +786,7 @@ class FuturesDaySimulator {
     }
     const isBid = ro.next() < 0.5;
     const side = isBid ? book.bids : book.asks;
-    const idx = Math.min(side.n - 1, Math.floor(ro.exponential(0.25)));
+    const idx = Math.min(side.n - 1, VISIBLE_LEVELS - 1, Math.floor(ro.exponential(0.25)));
     const d = Math.abs((side.px[idx] as number) - side.best);
     const have = side.sz[idx] as number;
     const want = OTHER_TARGET[Math.min(d, OTHER_TARGET.length - 1)] as number;
@@ -771,9 +798,9 @@ class FuturesDaySimulator {
       writer.book('A', sideChar(isBid), tick, q, idx);
     } else {
       const q = Math.min(have - (idx === 0 ? 1 : 0), 1 + ro.int(4));
-      const removed = side.reduce(idx, q);
+      side.reduce(idx, q);
       this.#fillDepth(side, false);
-      writer.book('C', sideChar(isBid), tick, q, removed ? idx : idx);
+      writer.book('C', sideChar(isBid), tick, q, idx);
     }
     writer.end();
   }
@@ -805,15 +832,16 @@ class FuturesDaySimulator {
       writer.book('C', 'B', tick, q, 0);
       removed++;
     }
+    // New quotes go in at the top of the book (index 0).
     if (book.bids.n === 0 || book.bids.best < bid) {
       const q = 1 + ro.int(6);
-      const idx = book.bids.add(bid, q);
-      writer.book('A', 'B', bid, q, idx);
+      book.bids.add(bid, q);
+      writer.book('A', 'B', bid, q, 0);
     }
     if (book.asks.n === 0 || book.asks.best > ask) {
       const q = 1 + ro.int(6);
-      const idx = book.asks.add(ask, q);
-      writer.book('A', 'A', ask, q, idx);
+      book.asks.add(ask, q);
+      writer.book('A', 'A', ask, q, 0);
     }
     this.#fillDepth(book.bids, false);
     this.#fillDepth(book.asks, false);
@@ -837,7 +865,7 @@ class FuturesDaySimulator {
       const b = inst.book.bids;
       this.#writer.begin(inst, 0);
       this.#writer.book('A', 'B', b.best, b.sz[0] as number, 0);
-      this.#writer.end(0x20); // F_SNAPSHOT: the book as of the window start
+      this.#writer.end(FLAGS.F_SNAPSHOT); // the book as of the window start
     }
   }
 
@@ -846,7 +874,10 @@ class FuturesDaySimulator {
     let tick = best;
     for (let k = 0; k < MIN_DEPTH; k++) {
       const d = Math.abs(tick - best);
-      const size = Math.max(1, Math.round((targets[Math.min(d, targets.length - 1)] as number) * scale * (0.5 + rng.next())));
+      const size = Math.max(
+        1,
+        Math.round((targets[Math.min(d, targets.length - 1)] as number) * scale * (0.5 + rng.next())),
+      );
       side.add(tick, size, 1 + Math.floor(size / 8));
       tick += (side.isBid ? -1 : 1) * (rng.next() < gapP ? 2 : 1);
     }

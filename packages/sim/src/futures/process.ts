@@ -55,7 +55,7 @@ export function depthProfile(m: number): number {
 }
 
 /**
- * Volatility state: the product of a fast (half-life ≈ 2 min) and a slow (half-life ≈ 1 h) GARCH(1,1)
+ * Volatility state: the product of a fast (half-life ≈ 4 min) and a slow (half-life ≈ 1 h) GARCH(1,1)
  * multiplier, each of unit mean, fed by the standardised one-second return. Two components approximate the
  * slowly decaying autocorrelation of absolute returns (Engle & Lee 1999; Cont 2001 fact 8).
  */
@@ -73,7 +73,7 @@ export class VolatilityState {
   /** Updates with the squared standardised return of the last second (capped, so one jump cannot explode h). */
   update(z2: number): void {
     const x = Math.min(z2, 40);
-    this.fast = 0.005 + 0.028 * x * this.fast + 0.967 * this.fast;
+    this.fast = 0.003 + 0.026 * x * this.fast + 0.971 * this.fast;
     this.slow = 0.0002 + 0.0024 * x * this.slow + 0.9974 * this.slow;
     this.fast = Math.min(this.fast, 12);
     this.slow = Math.min(Math.max(this.slow, 0.25), 4);
