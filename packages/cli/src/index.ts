@@ -6,6 +6,7 @@
  */
 import { DbnDecodeError } from '@spymaster/replay';
 import { type CommandIo, DBN_USAGE, dbnDump, dbnStats, UsageError } from './dbn.js';
+import { SIM_USAGE, simCommand } from './sim.js';
 
 export { type CommandIo, collectDbnStats, type DbnStats, UsageError } from './dbn.js';
 export type { LineSink } from './output.js';
@@ -16,8 +17,11 @@ const USAGE = `spymaster: market physics for ES futures levels
 Commands:
   dbn <file> ...        print a DBN file as JSON Lines (or its metadata)
   dbn stats <file>      record counts, time span and decode throughput
+  sim --start D ...     write simulated ES futures + 0DTE options sessions as DBN files
 
-${DBN_USAGE}`;
+${DBN_USAGE}
+
+${SIM_USAGE}`;
 
 /**
  * Run the command line; resolves to the exit code (0 ok, 1 bad input data, 2 usage error). Typed decode
@@ -34,6 +38,7 @@ export async function main(argv: string[], io: CommandIo): Promise<number> {
       if (rest[0] === 'stats') return await dbnStats(rest.slice(1), io);
       return await dbnDump(rest, io);
     }
+    if (command === 'sim') return await simCommand(rest, io);
     throw new UsageError(`unknown command ${JSON.stringify(command)}\n\n${USAGE}`);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { createWriteStream, readFileSync, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, openSync, readFileSync, renameSync, type WriteStream, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DbnRecordEncoder } from './dbn/encoder.js';
 import { DbnDecodeError } from './dbn/errors.js';
@@ -191,6 +191,79 @@ export function createDbnFileWriter(
         out.end((error?: Error | null) => (error ? reject(error) : resolve()));
       });
       if (failed) throw failed;
+    },
+  };
+}
+
+/** A DBN file written synchronously, record by record (for batch generators such as the simulator). */
+export interface SyncDbnFileWriter {
+  /** Append a record (validated and encoded now, written in batches). */
+  write(record: DbnRecord<PriceMode>): void;
+  /** Flush, close and move the file into place. */
+  close(): void;
+  /** Records written so far. */
+  readonly recordCount: number;
+}
+
+/**
+ * Write a DBN file synchronously: the header of `metadata`, then records, zstd-compressed as one streaming
+ * frame when the path ends in `.zst` (or `options.zstd`). The file is written under a temporary name and
+ * renamed on `close()`, so a crash never leaves a truncated file under the final name. Needs the native zstd
+ * backend (or `await loadZstd()` first) for compression.
+ *
+ * @example
+ * ```ts
+ * const writer = openDbnFileWriterSync('day.trades.dbn.zst', metadata);
+ * for (const r of records) writer.write(r);
+ * writer.close();
+ * ```
+ */
+export function openDbnFileWriterSync(path: string, metadata: MetadataInput, options: DbnFileWriterOptions = {}): SyncDbnFileWriter {
+  const zstd = options.zstd ?? path.endsWith('.zst');
+  const compressor = zstd ? createZstdCompressor(options.level ?? 3) : null;
+  const temporary = `${path}.partial`;
+  const fd = openSync(temporary, 'w');
+  const encoder = new DbnRecordEncoder({ version: metadata.version, tsOut: metadata.ts_out });
+  const capacity = (options.batchRecords ?? 4096) * 1032;
+  const buffer = new Uint8Array(capacity);
+  const view = new DataView(buffer.buffer);
+  let used = 0;
+  let count = 0;
+  let closed = false;
+  const emit = (bytes: Uint8Array) => {
+    for (const chunk of compressor ? compressor.push(bytes) : [bytes]) {
+      let at = 0;
+      while (at < chunk.length) at += writeSync(fd, chunk, at, chunk.length - at);
+    }
+  };
+  emit(encodeMetadata(metadata));
+  const flush = () => {
+    if (used === 0) return;
+    emit(buffer.subarray(0, used));
+    used = 0;
+  };
+  return {
+    get recordCount() {
+      return count;
+    },
+    write(record) {
+      if (closed) throw new Error(`${path}: write after close`);
+      if (used + 1032 > capacity) flush();
+      used += encoder.encodeInto(record, buffer, used, view);
+      count++;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      flush();
+      if (compressor) {
+        for (const chunk of compressor.end()) {
+          let at = 0;
+          while (at < chunk.length) at += writeSync(fd, chunk, at, chunk.length - at);
+        }
+      }
+      closeSync(fd);
+      renameSync(temporary, path);
     },
   };
 }
