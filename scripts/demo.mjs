@@ -11,7 +11,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { canonicalEvents, emptyPipelineStats, loadDefinitions } from '@spymaster/replay';
 import { openDbnFile } from '@spymaster/replay/node';
-import { BronzeFuturesTrades, BronzeMbp10, BronzeOptionNbbo, BronzeOptionTrades, DEFAULT_CONFIG, mbp10ToBronzeRow } from '@spymaster/schemas';
+import {
+  BronzeFuturesTrades,
+  BronzeMbp10,
+  BronzeOptionNbbo,
+  BronzeOptionTrades,
+  DEFAULT_CONFIG,
+  mbp10ToBronzeRow,
+} from '@spymaster/schemas';
 import { arrowTableToRows, rowsToArrowTable } from '@spymaster/schemas/arrow';
 import { initialCarry, sessionWindow, simulateSession, stylizedFacts } from '@spymaster/sim';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
@@ -27,19 +34,30 @@ const fmt = (n) => n.toLocaleString('en-US');
 let t = performance.now();
 const day = simulateSession({ date, seed, scale: 'small', outDir: join(out, 'dbn') });
 const total = Object.values(day.counts).reduce((a, b) => a + b, 0);
-console.log(`sim     ${date}: ${fmt(total)} DBN records in ${((performance.now() - t) / 1000).toFixed(1)} s → data/demo/dbn/`);
-console.log(`        front ${day.contracts.front.symbol}, second ${day.contracts.other.symbol} (basis ${day.contracts.other.basis} pt), ${fmt(day.chain.length)} options listed`);
+console.log(
+  `sim     ${date}: ${fmt(total)} DBN records in ${((performance.now() - t) / 1000).toFixed(1)} s → data/demo/dbn/`,
+);
+console.log(
+  `        front ${day.contracts.front.symbol}, second ${day.contracts.other.symbol} (basis ${day.contracts.other.basis} pt), ${fmt(day.chain.length)} options listed`,
+);
 
 // 2. Replay to canonical events
 t = performance.now();
 const instruments = await loadDefinitions([await openDbnFile(day.files.definition)]);
-const sources = await Promise.all([day.files.futuresTrades, day.files.futuresMbp10, day.files.optionsTrades, day.files.optionsMbp1].map((f) => openDbnFile(f)));
+const sources = await Promise.all(
+  [day.files.futuresTrades, day.files.futuresMbp10, day.files.optionsTrades, day.files.optionsMbp1].map((f) =>
+    openDbnFile(f),
+  ),
+);
 const stats = emptyPipelineStats();
 const events = { FT: [], MB: [], OT: [], ON: [] };
-for await (const event of canonicalEvents(sources, { instruments, stats, source: 'sim' })) events[event.event_id.slice(0, 2)].push(event);
+for await (const event of canonicalEvents(sources, { instruments, stats, source: 'sim' }))
+  events[event.event_id.slice(0, 2)].push(event);
 const seconds = (performance.now() - t) / 1000;
 const n = Object.values(events).reduce((a, b) => a + b.length, 0);
-console.log(`replay  ${fmt(n)} canonical events in ${seconds.toFixed(1)} s (${fmt(Math.round(n / seconds))}/s): ${fmt(events.FT.length)} futures trades, ${fmt(events.MB.length)} MBP-10, ${fmt(events.OT.length)} option trades, ${fmt(events.ON.length)} option NBBO`);
+console.log(
+  `replay  ${fmt(n)} canonical events in ${seconds.toFixed(1)} s (${fmt(Math.round(n / seconds))}/s): ${fmt(events.FT.length)} futures trades, ${fmt(events.MB.length)} MBP-10, ${fmt(events.OT.length)} option trades, ${fmt(events.ON.length)} option NBBO`,
+);
 console.log(`        dropped ${JSON.stringify(stats.dropped)}; late ${stats.late}; duplicates ${stats.duplicates}`);
 
 // 3. Bronze Arrow tables
@@ -53,15 +71,28 @@ for (const [table, rows, name] of [
   const bytes = tableToIPC(rowsToArrowTable(table, rows), 'file');
   writeFileSync(join(out, `${name}.arrow`), bytes);
   const back = arrowTableToRows(table, tableFromIPC(bytes));
-  if (back.length !== rows.length || back[back.length - 1]?.event_id !== rows[rows.length - 1]?.event_id) throw new Error(`${name}: round trip lost rows`);
+  if (back.length !== rows.length || back[back.length - 1]?.event_id !== rows[rows.length - 1]?.event_id)
+    throw new Error(`${name}: round trip lost rows`);
 }
-console.log(`bronze  4 Arrow tables written to data/demo/ and read back in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+console.log(
+  `bronze  4 Arrow tables written to data/demo/ and read back in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+);
 
 // 4. Facts
-const facts = await stylizedFacts({ files: day.files, window: sessionWindow(date), ...day.contracts, chain: day.chain, priorCloses: initialCarry(date, seed).closes2m });
+const facts = await stylizedFacts({
+  files: day.files,
+  window: sessionWindow(date),
+  ...day.contracts,
+  chain: day.chain,
+  priorCloses: initialCarry(date, seed).closes2m,
+});
 console.log(
   `facts   one-tick spread ${(facts.oneTickSpreadShare * 100).toFixed(1)} % of RTH book states; 1-min excess kurtosis ${facts.excessKurtosis1m.toFixed(1)}; ` +
     `trade-sign autocorrelation ${facts.tradeSignAutocorrelation.toFixed(2)}; level touches BREAK ${facts.touches.BREAK} / BOUNCE ${facts.touches.BOUNCE} / CHOP ${facts.touches.CHOP}`,
 );
-console.log(`config  ${Object.keys(DEFAULT_CONFIG).length} parameters; MONITOR_BAND ${DEFAULT_CONFIG.MONITOR_BAND} pt, OUTCOME_THRESHOLD ${DEFAULT_CONFIG.OUTCOME_THRESHOLD} pt`);
-console.log('next    engines (levels.signals), levels/labels, lake and gateway stages are not built yet (issues #5, #6)');
+console.log(
+  `config  ${Object.keys(DEFAULT_CONFIG).length} parameters; MONITOR_BAND ${DEFAULT_CONFIG.MONITOR_BAND} pt, OUTCOME_THRESHOLD ${DEFAULT_CONFIG.OUTCOME_THRESHOLD} pt`,
+);
+console.log(
+  'next    engines (levels.signals), levels/labels, lake and gateway stages are not built yet (issues #5, #6)',
+);

@@ -37,14 +37,19 @@ export async function simCommand(args: string[], io: CommandIo): Promise<number>
       out: { type: 'string' },
     },
   });
-  if (positionals.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n\n${SIM_USAGE}`);
-  if (!values.start || !/^\d{4}-\d{2}-\d{2}$/.test(values.start)) throw new UsageError(`--start YYYY-MM-DD is required\n\n${SIM_USAGE}`);
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${JSON.stringify(positionals[0])}\n\n${SIM_USAGE}`);
+  if (!values.start || !/^\d{4}-\d{2}-\d{2}$/.test(values.start))
+    throw new UsageError(`--start YYYY-MM-DD is required\n\n${SIM_USAGE}`);
   if (!values.out) throw new UsageError(`--out <dir> is required\n\n${SIM_USAGE}`);
   const days = values.days === undefined ? 1 : Number(values.days);
-  if (!Number.isInteger(days) || days < 1 || days > 1000) throw new UsageError(`--days must be an integer from 1 to 1000, got ${values.days}`);
+  if (!Number.isInteger(days) || days < 1 || days > 1000)
+    throw new UsageError(`--days must be an integer from 1 to 1000, got ${values.days}`);
   const scale = values.scale ?? 'small';
-  if (scale !== 'small' && scale !== 'full') throw new UsageError(`--scale must be small or full, got ${JSON.stringify(scale)}`);
-  if (values.end !== undefined && !/^\d{2}:\d{2}$/.test(values.end)) throw new UsageError(`--end must be HH:MM, got ${JSON.stringify(values.end)}`);
+  if (scale !== 'small' && scale !== 'full')
+    throw new UsageError(`--scale must be small or full, got ${JSON.stringify(scale)}`);
+  if (values.end !== undefined && !/^\d{2}:\d{2}$/.test(values.end))
+    throw new UsageError(`--end must be HH:MM, got ${JSON.stringify(values.end)}`);
   const out = new LineWriter(io.stdout);
   const started = performance.now();
   simulateSessions({

@@ -134,3 +134,32 @@ describe('the built executable', () => {
     expect(bad.status).toBe(2);
   });
 });
+
+describe('spymaster sim', () => {
+  it('writes the five DBN files of each simulated day and lists them', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'spymaster-sim-cli-'));
+    const c = capture();
+    expect(
+      await main(['sim', '--start', '2025-12-19', '--days', '2', '--seed', '3', '--end', '04:20', '--out', out], c.io),
+    ).toBe(0);
+    const files = c.out().trim().split('\n');
+    expect(files).toHaveLength(10); // Friday and the next Monday
+    expect(files.some((f) => f.includes('glbx-mdp3-20251222.es-fut.mbp-10.dbn.zst'))).toBe(true);
+    expect(c.err()).toMatch(/2025-12-19: [\d,]+ records/);
+    const stats = capture();
+    expect(
+      await main(
+        ['dbn', 'stats', files.find((f) => f.includes('20251219.es-fut.mbp-10')) as string, '--json'],
+        stats.io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(stats.out()).records).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('rejects bad arguments with exit code 2', async () => {
+    const c = capture();
+    expect(await main(['sim', '--days', '2', '--out', 'x'], c.io)).toBe(2);
+    expect(await main(['sim', '--start', '2025-12-16', '--scale', 'huge', '--out', 'x'], c.io)).toBe(2);
+    expect(c.err()).toContain('--scale must be small or full');
+  });
+});

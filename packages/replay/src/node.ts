@@ -218,7 +218,11 @@ export interface SyncDbnFileWriter {
  * writer.close();
  * ```
  */
-export function openDbnFileWriterSync(path: string, metadata: MetadataInput, options: DbnFileWriterOptions = {}): SyncDbnFileWriter {
+export function openDbnFileWriterSync(
+  path: string,
+  metadata: MetadataInput,
+  options: DbnFileWriterOptions = {},
+): SyncDbnFileWriter {
   const zstd = options.zstd ?? path.endsWith('.zst');
   const compressor = zstd ? createZstdCompressor(options.level ?? 3) : null;
   const temporary = `${path}.partial`;
