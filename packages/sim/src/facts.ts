@@ -52,11 +52,13 @@ async function forEachCursor(
   await stream.forEach(visit);
 }
 
-function mean(xs: readonly number[]): number {
+/** Arithmetic mean (0 for an empty list). */
+export function mean(xs: readonly number[]): number {
   return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 }
 
-function autocorrelation(xs: readonly number[], lag: number): number {
+/** Sample autocorrelation of a series at a lag. */
+export function autocorrelation(xs: readonly number[], lag: number): number {
   const m = mean(xs);
   let num = 0;
   let den = 0;
@@ -68,7 +70,8 @@ function autocorrelation(xs: readonly number[], lag: number): number {
   return den === 0 ? 0 : num / den;
 }
 
-function excessKurtosis(xs: readonly number[]): number {
+/** Excess kurtosis (0 for a normal distribution). */
+export function excessKurtosis(xs: readonly number[]): number {
   const m = mean(xs);
   let m2 = 0;
   let m4 = 0;
@@ -230,17 +233,30 @@ export async function stylizedFacts(input: FactsInput): Promise<StylizedFacts> {
   };
 }
 
+/** One touch of a structural level and how it ended. */
+export interface StructuralTouch {
+  /** Level kind. */
+  level: 'PM_HIGH' | 'PM_LOW' | 'OR_HIGH' | 'OR_LOW' | 'SMA_200' | 'SMA_400';
+  /** Level price at the touch. */
+  price: number;
+  /** Time of the touching trade, ns. */
+  ts: bigint;
+  /** 75-point first passage within 8 minutes: through (BREAK), away (BOUNCE) or neither (CHOP). */
+  outcome: 'BREAK' | 'BOUNCE' | 'CHOP';
+}
+
 /**
- * Touch episodes of the structural levels (PM high/low, OR high/low, SMA_200/SMA_400 of 2-minute closes) in
- * RTH, after levels-pipeline-lake.md D (armed once price was more than 5 points away; a touch is a trade within
- * 2 points) and E (BREAK/BOUNCE: 75 points through/away first within 8 minutes, else CHOP).
+ * Touches of the structural levels (PM high/low, OR high/low, SMA_200/SMA_400 of 2-minute closes) in RTH,
+ * after levels-pipeline-lake.md D (armed once price was more than 5 points away; a touch is a trade within
+ * 2 points; one touch per level per minute) and E (BREAK/BOUNCE: 75 points through/away first within
+ * 8 minutes, else CHOP). A simplified detector for measuring the simulator, not the levels package.
  */
-export function structuralTouches(
+export function structuralTouchList(
   trades: readonly { ts: bigint; price: number }[],
   window: SessionWindow,
   priorCloses: readonly number[],
-): { BREAK: number; BOUNCE: number; CHOP: number } {
-  const result = { BREAK: 0, BOUNCE: 0, CHOP: 0 };
+): StructuralTouch[] {
+  const touches: StructuralTouch[] = [];
   let pmHigh = -Infinity;
   let pmLow = Infinity;
   let orHigh = -Infinity;
@@ -248,7 +264,7 @@ export function structuralTouches(
   const closes = [...priorCloses];
   let bucket = -1;
   let last = 0;
-  const armed = new Map<string, number>(); // level name → side price was on when last > 5 away
+  const armed = new Map<string, number>(); // level → side price was on when last more than 5 points away
   const cooldown = new Map<string, bigint>();
   for (let i = 0; i < trades.length; i++) {
     const { ts, price } = trades[i] as { ts: bigint; price: number };
@@ -266,7 +282,7 @@ export function structuralTouches(
       orLow = Math.min(orLow, price);
     }
     if (ts >= window.rthEndNs) break;
-    const levels: [string, number][] = [];
+    const levels: [StructuralTouch['level'], number][] = [];
     if (Number.isFinite(pmHigh)) levels.push(['PM_HIGH', pmHigh], ['PM_LOW', pmLow]);
     if (ts >= window.orEndNs && Number.isFinite(orHigh)) levels.push(['OR_HIGH', orHigh], ['OR_LOW', orLow]);
     if (closes.length >= 200) levels.push(['SMA_200', mean(closes.slice(-200))]);
@@ -281,7 +297,7 @@ export function structuralTouches(
       if (side === undefined || Math.abs(x) > 2 || (cooldown.get(name) ?? -1n) > ts) continue;
       armed.delete(name);
       const d = -side; // break direction: through the level from the side price came from
-      let outcome: 'BREAK' | 'BOUNCE' | 'CHOP' = 'CHOP';
+      let outcome: StructuralTouch['outcome'] = 'CHOP';
       const horizon = ts + 480_000_000_000n;
       for (let j = i; j < trades.length; j++) {
         const t = trades[j] as { ts: bigint; price: number };
@@ -296,9 +312,20 @@ export function structuralTouches(
           break;
         }
       }
-      result[outcome]++;
+      touches.push({ level: name, price: level, ts, outcome });
       cooldown.set(name, ts + 60_000_000_000n);
     }
   }
-  return result;
+  return touches;
+}
+
+/** Counts of {@link structuralTouchList} by outcome. */
+export function structuralTouches(
+  trades: readonly { ts: bigint; price: number }[],
+  window: SessionWindow,
+  priorCloses: readonly number[],
+): { BREAK: number; BOUNCE: number; CHOP: number } {
+  const counts = { BREAK: 0, BOUNCE: 0, CHOP: 0 };
+  for (const t of structuralTouchList(trades, window, priorCloses)) counts[t.outcome]++;
+  return counts;
 }

@@ -5,6 +5,7 @@ import { decodeDbnPlain, encodeDbn, FLAGS, type Mbp10Msg, type TradeMsg, UNDEF_P
 import { etToNs } from '@spymaster/schemas/time';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { autocorrelation, excessKurtosis, mean, type StructuralTouch, structuralTouchList } from '../src/facts.js';
 import { BookSide, type FuturesDayResult, LevelTracker, simulateFuturesDay, TICK_SIZE } from '../src/futures/index.js';
 import { Rng } from '../src/rng.js';
 import type { FuturesInstrument, MarketCarry, SessionWindow } from '../src/types.js';
@@ -51,35 +52,6 @@ function points(price: bigint): number {
   return Number(price) / PX;
 }
 
-function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function autocorrelation(xs: readonly number[], lag: number): number {
-  const m = mean(xs);
-  let num = 0;
-  let den = 0;
-  for (let i = 0; i < xs.length; i++) {
-    const d = (xs[i] as number) - m;
-    den += d * d;
-    if (i >= lag) num += d * ((xs[i - lag] as number) - m);
-  }
-  return num / den;
-}
-
-function excessKurtosis(xs: readonly number[]): number {
-  const m = mean(xs);
-  let m2 = 0;
-  let m4 = 0;
-  for (const x of xs) {
-    m2 += (x - m) ** 2;
-    m4 += (x - m) ** 4;
-  }
-  m2 /= xs.length;
-  m4 /= xs.length;
-  return m4 / (m2 * m2) - 3;
-}
-
 /** Problems of one MBP-10 record's book (empty array: sane). */
 function bookProblems(r: Mbp10Msg): string[] {
   const problems: string[] = [];
@@ -124,85 +96,6 @@ function runDigest(window: SessionWindow, seed: string, carry = CARRY): { digest
     hash.update(JSON.stringify(r, (_, v) => (typeof v === 'bigint' ? v.toString() : v)));
   });
   return { digest: hash.digest('hex'), count };
-}
-
-interface Touch {
-  level: string;
-  price: number;
-  ts: bigint;
-  outcome: 'BREAK' | 'BOUNCE' | 'CHOP';
-}
-
-/**
- * A simplified touch detector and labeller (levels-pipeline-lake.md C–E): PM high/low (available from 09:30),
- * OR high/low (from 09:45), SMA_200/SMA_400 of completed epoch-aligned 2-minute closes (prior closes first); a
- * touch is an RTH trade within 2 points of an available level after price had been more than 5 points away
- * since the level's previous touch; the label is the first passage of ±75 points within 8 minutes.
- */
-function structuralTouches(
-  trades: readonly { ts: bigint; price: number }[],
-  window: SessionWindow,
-  priorCloses: readonly number[],
-): Touch[] {
-  const touches: Touch[] = [];
-  const closes = [...priorCloses];
-  let pmHigh = -Infinity;
-  let pmLow = Infinity;
-  let orHigh = -Infinity;
-  let orLow = Infinity;
-  let bucket = -1n;
-  let last = 0;
-  const armedFrom = new Map<string, number>();
-  for (let i = 0; i < trades.length; i++) {
-    const { ts, price } = trades[i] as { ts: bigint; price: number };
-    const b = ts / BAR_NS;
-    if (bucket !== -1n && b !== bucket) closes.push(last);
-    bucket = b;
-    last = price;
-    if (ts < window.rthStartNs) {
-      pmHigh = Math.max(pmHigh, price);
-      pmLow = Math.min(pmLow, price);
-      continue;
-    }
-    if (ts < window.orEndNs) {
-      orHigh = Math.max(orHigh, price);
-      orLow = Math.min(orLow, price);
-    }
-    if (ts >= window.rthEndNs) break;
-    const levels: [string, number][] = [];
-    if (pmHigh > -Infinity) levels.push(['PM_HIGH', pmHigh], ['PM_LOW', pmLow]);
-    if (ts >= window.orEndNs && orHigh > -Infinity) levels.push(['OR_HIGH', orHigh], ['OR_LOW', orLow]);
-    if (closes.length >= 200) levels.push(['SMA_200', mean(closes.slice(-200))]);
-    if (closes.length >= 400) levels.push(['SMA_400', mean(closes.slice(-400))]);
-    for (const [name, level] of levels) {
-      const x = price - level;
-      if (Math.abs(x) > 5) {
-        armedFrom.set(name, Math.sign(x));
-        continue;
-      }
-      const from = armedFrom.get(name);
-      if (from === undefined || Math.abs(x) > 2) continue;
-      armedFrom.delete(name);
-      const d = -from; // break direction: through the level, away from where price came from
-      let outcome: Touch['outcome'] = 'CHOP';
-      const horizon = ts + 8n * MINUTE_NS;
-      for (let j = i; j < trades.length; j++) {
-        const t = trades[j] as { ts: bigint; price: number };
-        if (t.ts > horizon) break;
-        const progress = d * (t.price - level);
-        if (progress >= 75) {
-          outcome = 'BREAK';
-          break;
-        }
-        if (progress <= -75) {
-          outcome = 'BOUNCE';
-          break;
-        }
-      }
-      touches.push({ level: name, price: level, ts, outcome });
-    }
-  }
-  return touches;
 }
 
 /** Everything measured on one small day, streamed (MBP-10 records are not kept). */
@@ -349,7 +242,7 @@ describe('simulateFuturesDay on a small day (2025-12-16, 04:00–13:30 ET)', () 
   let rthReturns: number[];
   let rthSigns: number[];
   let buckets: number[];
-  let touches: Touch[];
+  let touches: StructuralTouch[];
 
   beforeAll(() => {
     day = simulateAndMeasure(window, 'test', CARRY);
@@ -362,7 +255,7 @@ describe('simulateFuturesDay on a small day (2025-12-16, 04:00–13:30 ET)', () 
       const b = Number((t.ts - window.rthStartNs) / (30n * MINUTE_NS));
       buckets[b] = (buckets[b] as number) + t.size;
     }
-    touches = structuralTouches(day.frontTrades, window, CARRY.closes2m);
+    touches = structuralTouchList(day.frontTrades, window, CARRY.closes2m);
   });
 
   it('emits enough activity at small scale', () => {
