@@ -9,7 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canonicalEvents, emptyPipelineStats, loadDefinitions } from '@spymaster/replay';
+import { canonicalEventBatches, emptyPipelineStats, loadDefinitions } from '@spymaster/replay';
 import { openDbnFile } from '@spymaster/replay/node';
 import {
   BronzeFuturesTrades,
@@ -51,8 +51,9 @@ const sources = await Promise.all(
 );
 const stats = emptyPipelineStats();
 const events = { FT: [], MB: [], OT: [], ON: [] };
-for await (const event of canonicalEvents(sources, { instruments, stats, source: 'sim' }))
-  events[event.event_id.slice(0, 2)].push(event);
+for await (const batch of canonicalEventBatches(sources, { instruments, stats, source: 'sim' })) {
+  for (const event of batch) events[event.event_id.slice(0, 2)].push(event);
+}
 const seconds = (performance.now() - t) / 1000;
 const n = Object.values(events).reduce((a, b) => a + b.length, 0);
 console.log(
