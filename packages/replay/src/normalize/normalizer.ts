@@ -19,7 +19,7 @@ import {
   type OptionNBBO,
   type OptionTrade,
 } from '@spymaster/schemas';
-import { etDate, tradeDate } from '@spymaster/schemas/time';
+import { etDate, tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
 import { FLAGS, UNDEF_PRICE, UNDEF_TIMESTAMP } from '../dbn/constants.js';
 import type {
   BidAskPair,
@@ -28,7 +28,7 @@ import type {
   InstrumentDefMsgV2,
   InstrumentDefMsgV3,
 } from '../dbn/records.js';
-import { FuturesRecordFilter, isOutrightSymbol } from '../symbology/front-month.js';
+import { FuturesRecordFilter, outrightSymbolPattern } from '../symbology/front-month.js';
 import { InstrumentMap, SymbolMap, type SymbolMapping } from '../symbology/instrument-map.js';
 import {
   classifyZeroDte,
@@ -130,8 +130,15 @@ export class DbnNormalizer {
   readonly #exchange: string | null;
   #zeroDte: ZeroDteContext | null = null;
   /** Occurrences of (tag, symbol, ts_event, seq) so far, for `dup_ordinal`. */
-  readonly #dups = new Map<string, number>();
+  /** Occurrences of each (tag, ts_event, seq, symbol) key, with the key's time for pruning. */
+  readonly #dups = new Map<string, { ts: bigint; n: number }>();
   #dupMaxTs = 0n;
+  #dupInserts = 0;
+  readonly #outright: RegExp;
+  /** The trade date of the last record and its [start, end) window: tradeDate() only when time leaves it. */
+  #date = '';
+  #dateStart = 0n;
+  #dateEnd = 0n;
 
   constructor(options: NormalizerOptions = {}) {
     this.#source = options.source ?? 'replay';
@@ -139,6 +146,7 @@ export class DbnNormalizer {
     this.#instruments = options.instruments ?? new InstrumentMap();
     this.#symbols = SymbolMap.fromMappings(options.mappings ?? []);
     this.#futures = new FuturesRecordFilter(this.#config);
+    this.#outright = outrightSymbolPattern(this.#config);
     this.#exchange = options.exchange === undefined ? 'CME' : options.exchange;
   }
 
@@ -160,23 +168,35 @@ export class DbnNormalizer {
   }
 
   #eventId(tag: EventTypeTag, symbol: string, ts: bigint, seq: bigint | null): string {
-    // Duplicates of one key arrive next to each other; entries far behind the newest time are forgotten.
+    // Duplicates of one key arrive close together; keys far behind the newest time are forgotten, checked
+    // once every 50 000 new keys so the pruning costs O(1) per event on average.
     if (ts > this.#dupMaxTs) this.#dupMaxTs = ts;
-    if (this.#dups.size > 50_000) {
-      const horizon = this.#dupMaxTs - 600_000_000_000n;
-      for (const key of this.#dups.keys()) {
-        if (BigInt(key.slice(key.indexOf('|') + 1, key.indexOf('|', key.indexOf('|') + 1))) < horizon)
-          this.#dups.delete(key);
+    const key = `${tag}|${ts}|${seq ?? 'na'}|${symbol}`;
+    const seen = this.#dups.get(key);
+    const ordinal = seen ? seen.n : 0;
+    if (seen) seen.n++;
+    else {
+      this.#dups.set(key, { ts, n: 1 });
+      if (++this.#dupInserts % 50_000 === 0) {
+        const horizon = this.#dupMaxTs - 600_000_000_000n;
+        for (const [k, v] of this.#dups) if (v.ts < horizon) this.#dups.delete(k);
       }
     }
-    const key = `${tag}|${ts}|${seq ?? 'na'}|${symbol}`;
-    const ordinal = this.#dups.get(key) ?? 0;
-    this.#dups.set(key, ordinal + 1);
     return formatEventId({ tag, symbol, ts_event_ns: ts, seq, dup_ordinal: ordinal });
   }
 
+  #tradeDate(ts: bigint): string {
+    if (ts < this.#dateStart || ts >= this.#dateEnd || this.#date === '') {
+      this.#date = tradeDate(ts);
+      const window = tradeDateWindow(this.#date);
+      this.#dateStart = window.start;
+      this.#dateEnd = window.end;
+    }
+    return this.#date;
+  }
+
   #context(ts: bigint): ZeroDteContext {
-    const date = tradeDate(ts);
+    const date = this.#tradeDate(ts);
     if (this.#zeroDte?.tradeDate !== date) this.#zeroDte = zeroDteContext(date, this.#config);
     return this.#zeroDte;
   }
@@ -197,13 +217,13 @@ export class DbnNormalizer {
         return this.#drop('unsupported_record');
     }
     const ts = record.ts_event;
-    const def = this.#instruments.getAt(record.instrument_id, tradeDate(ts), record.ts_recv);
+    const def = this.#instruments.getAt(record.instrument_id, this.#tradeDate(ts), record.ts_recv);
     const symbol = def?.raw_symbol ?? this.#symbols.getAt(record.instrument_id, record.ts_recv);
     if (symbol === null) {
       // An option without a definition is a missing definition; anything else has no symbol at all.
       return this.#drop('no_symbol');
     }
-    if (isOutrightSymbol(symbol, this.#config) || (def && def.instrument_class === 'F')) {
+    if (this.#outright.test(symbol) || (def && def.instrument_class === 'F')) {
       return this.#futuresEvent(record, symbol);
     }
     if (!def) return this.#drop('option_no_definition');
@@ -265,7 +285,7 @@ export class DbnNormalizer {
     record: DbnRecord<'bigint'> & { record_type: 'TradeMsg' | 'Mbp1Msg' | 'Mbp10Msg' },
     symbol: string,
   ): MarketEvent | null {
-    if (!isOutrightSymbol(symbol, this.#config)) return this.#drop('spread_or_other_future');
+    if (!this.#outright.test(symbol)) return this.#drop('spread_or_other_future');
     const ts = record.ts_event;
     const seq = BigInt(record.sequence);
     if (record.record_type === 'TradeMsg') {
