@@ -1,0 +1,431 @@
+/**
+ * Dealer gamma aggregation of the FuelEngine — engines.md §4.4 (dealer gamma per contract, placed strike,
+ * basis), §4.5 (per-level aggregates: `net_dealer_gamma`, `gamma_flow`, `gamma_by_strike`, effect, walls,
+ * confidence) and §4.6 (market-wide gamma flip `es.hvl`), with the contract order of §0.6 [D31] for every
+ * floating sum.
+ *
+ * Usage: build a {@link GammaBook} once per snap with {@link buildGammaBook} (filters, maps the basis, computes
+ * Γ and sorts), then call {@link fuelMetrics} per level and {@link gammaFlip} once.
+ *
+ * Pure: no I/O, no clock, no randomness.
+ *
+ * @module
+ */
+import type { Config, FuelEffect, GammaWall, OptionRight } from '@spymaster/schemas';
+import { black76Gamma, timeToExpiryYears } from './black76.js';
+
+/** One 0DTE option contract of the inventory at the snap, with its volatility already resolved (§4.4). */
+export interface GammaContract {
+  /** Option symbol (ASCII; unique per contract). */
+  readonly option_symbol: string;
+  /** Futures contract the option is on (`ESH6`, or the expiring `ESZ5` on roll-window dates). */
+  readonly underlying_contract: string;
+  /** Listed strike `K` (pt). */
+  readonly strike: number;
+  /** `C` or `P`. */
+  readonly right: OptionRight;
+  /** Expiration instant, ns since the Unix epoch. */
+  readonly expiration_ns: bigint;
+  /** Net customer contracts `N_c` (customer buys minus customer sells of the day; integer). */
+  readonly N: number;
+  /** Σ signed customer sizes in `(t − W_g, t]` (integer). */
+  readonly recentSigned: number;
+  /** Σ sizes (signed and unsigned trades) in `(t − W_g, t]` (integer). */
+  readonly recentVolume: number;
+  /** `σ_c` per §4.4 (fixed mode: `SIGMA_FIXED`; implied mode: fresh IV, nearest fresh IV, or `SIGMA_DEFAULT`). */
+  readonly sigma: number;
+}
+
+/** Market context of a snap needed to place contracts (§4.4). */
+export interface GammaMarket {
+  /** Snap time `t`, ns since the Unix epoch. */
+  readonly t_ns: bigint;
+  /** `spot()`: the front-month futures price, or null. */
+  readonly spot: number | null;
+  /** Front-month symbol `F`; options on any other underlying are options on the expiring contract `Q`. */
+  readonly frontMonth: string;
+  /** `basis(t) = b(t)` (pt), or null when unknown; needed only for options on `Q`. */
+  readonly basis: number | null;
+}
+
+/**
+ * The contracts included in one snap, in the contract order of [D31] (ascending placed strike, `C` before `P`,
+ * `underlying_contract`, `option_symbol`), as parallel arrays. Index `i` of every array is the same contract.
+ */
+export interface GammaBook {
+  /** `spot()` of the snap (null ⇒ the book is empty). */
+  readonly spot: number | null;
+  /** True when options on `Q` exist but `basis(t)` is null, so they were left out (§4.4). */
+  readonly optionsBasisMissing: boolean;
+  /** The included contracts, sorted. */
+  readonly contracts: readonly GammaContract[];
+  /** Placed strike `K̂_c` (pt). */
+  readonly placedStrike: Float64Array;
+  /** Shift between the front month and the contract's underlying: 0 for `F`, `b(t)` for `Q` (`F_c = x − shift`). */
+  readonly shift: Float64Array;
+  /** Time to expiry `T_c` in years (§4.1; 0 once expired). */
+  readonly T: Float64Array;
+  /** Per-option Black-76 Γ at `(F_c, K, T_c, σ_c)` (1/pt). */
+  readonly gamma: Float64Array;
+  /** Dealer gamma `g_c = −N_c·Γ_c·OPTION_MULTIPLIER` (USD/pt²). */
+  readonly dealerGamma: Float64Array;
+  /** Recent transfer `−(Σ signed sizes in W_g)·Γ_c·OPTION_MULTIPLIER` (USD/pt²). */
+  readonly flowGamma: Float64Array;
+}
+
+/** Per-level fuel output (`FuelMetrics` of §4.5), keys in the payload order. */
+export interface FuelMetrics {
+  /** `AMPLIFY` / `DAMPEN` / `NEUTRAL` by `FUEL_GAMMA_THRESH`. */
+  readonly effect: FuelEffect;
+  /** Σ dealer gamma over the range set (USD/pt²). */
+  readonly net_dealer_gamma: number;
+  /** Dealer gamma added within `W_g` (USD/pt²). */
+  readonly gamma_flow: number;
+  /** Call wall at or above the level, or null. */
+  readonly call_wall: GammaWall | null;
+  /** Put wall at or below the level, or null. */
+  readonly put_wall: GammaWall | null;
+  /** Dealer gamma per placed strike (`"5975.00"` keys, ascending placed strike). */
+  readonly gamma_by_strike: Readonly<Record<string, number>>;
+  /** `min(1, in-range W_g volume / FUEL_CONF_SCALE)`. */
+  readonly confidence: number;
+}
+
+/** Config parameters used by this module. */
+export type GammaConfig = Pick<
+  Config,
+  | 'RISK_FREE_RATE'
+  | 'YEAR_SECONDS'
+  | 'T_MIN_S'
+  | 'FUEL_STRIKE_RANGE'
+  | 'FUEL_GAMMA_THRESH'
+  | 'WALL_MIN_GAMMA'
+  | 'OPTION_MULTIPLIER'
+  | 'FUEL_CONF_SCALE'
+>;
+
+/**
+ * Dealer gamma of one contract (§4.4): `g = −N·Γ·multiplier`, evaluated left to right. A customer buy (`N > 0`)
+ * leaves the dealer short gamma (`g < 0`).
+ *
+ * @example
+ * ```ts
+ * dealerGamma(3000, 0.0103568061, 50); // ≈ −1553.5209
+ * ```
+ */
+export function dealerGamma(N: number, gamma: number, multiplier: number): number {
+  return -N * gamma * multiplier;
+}
+
+/**
+ * Comparator of the [D31] contract order: ascending placed strike, right `C` before `P`, `underlying_contract`,
+ * `option_symbol` (UTF-16 code-unit order, which is byte order for the ASCII symbols used).
+ *
+ * @example
+ * ```ts
+ * compareContractOrder(6000, 'C', 'ESH6', 'a', 6000, 'P', 'ESH6', 'b'); // < 0
+ * ```
+ */
+export function compareContractOrder(
+  placedA: number,
+  rightA: OptionRight,
+  underlyingA: string,
+  symbolA: string,
+  placedB: number,
+  rightB: OptionRight,
+  underlyingB: string,
+  symbolB: string,
+): number {
+  if (placedA !== placedB) return placedA < placedB ? -1 : 1;
+  if (rightA !== rightB) return rightA === 'C' ? -1 : 1;
+  if (underlyingA !== underlyingB) return underlyingA < underlyingB ? -1 : 1;
+  if (symbolA !== symbolB) return symbolA < symbolB ? -1 : 1;
+  return 0;
+}
+
+/**
+ * Builds the per-snap gamma book (§4.4): keeps the contracts that are included in the snap (every contract on the
+ * front month; contracts on another underlying only with a known basis), places them (`F_c = spot − b`,
+ * `K̂_c = K + b` for options on `Q`), computes `T_c`, Γ, dealer gamma and recent transfer, and sorts them in the
+ * [D31] order. With `spot = null` the book is empty.
+ *
+ * @throws RangeError when two contracts share `underlying_contract` and `option_symbol` (the order, and so the
+ *   sums, would depend on input order).
+ *
+ * @example
+ * ```ts
+ * const book = buildGammaBook(contracts, { t_ns, spot: 6000, frontMonth: 'ESH6', basis: null }, DEFAULT_CONFIG);
+ * ```
+ */
+export function buildGammaBook(
+  contracts: readonly GammaContract[],
+  market: GammaMarket,
+  config: GammaConfig,
+): GammaBook {
+  const spot = market.spot;
+  let optionsBasisMissing = false;
+  const included: { c: GammaContract; placed: number; shift: number }[] = [];
+  for (const c of contracts) {
+    let shift = 0;
+    if (c.underlying_contract !== market.frontMonth) {
+      if (market.basis === null) {
+        optionsBasisMissing = true;
+        continue;
+      }
+      shift = market.basis;
+    }
+    if (spot !== null) included.push({ c, placed: c.strike + shift, shift });
+  }
+  included.sort((a, b) =>
+    compareContractOrder(
+      a.placed,
+      a.c.right,
+      a.c.underlying_contract,
+      a.c.option_symbol,
+      b.placed,
+      b.c.right,
+      b.c.underlying_contract,
+      b.c.option_symbol,
+    ),
+  );
+  const n = included.length;
+  const placedStrike = new Float64Array(n);
+  const shiftArr = new Float64Array(n);
+  const T = new Float64Array(n);
+  const gamma = new Float64Array(n);
+  const dealer = new Float64Array(n);
+  const flow = new Float64Array(n);
+  const sorted: GammaContract[] = new Array(n);
+  const mult = config.OPTION_MULTIPLIER;
+  for (let i = 0; i < n; i++) {
+    const e = included[i] as (typeof included)[number];
+    const prev = i > 0 ? included[i - 1] : undefined;
+    if (
+      prev !== undefined &&
+      prev.c.option_symbol === e.c.option_symbol &&
+      prev.c.underlying_contract === e.c.underlying_contract
+    ) {
+      throw new RangeError(
+        `buildGammaBook: contract ${e.c.underlying_contract}/${e.c.option_symbol} appears twice; merge its inventory first`,
+      );
+    }
+    const Tc = timeToExpiryYears(e.c.expiration_ns, market.t_ns, config);
+    const g = black76Gamma((spot as number) - e.shift, e.c.strike, Tc, e.c.sigma, config.RISK_FREE_RATE);
+    sorted[i] = e.c;
+    placedStrike[i] = e.placed;
+    shiftArr[i] = e.shift;
+    T[i] = Tc;
+    gamma[i] = g;
+    dealer[i] = dealerGamma(e.c.N, g, mult);
+    flow[i] = dealerGamma(e.c.recentSigned, g, mult);
+  }
+  return {
+    spot,
+    optionsBasisMissing,
+    contracts: sorted,
+    placedStrike,
+    shift: shiftArr,
+    T,
+    gamma,
+    dealerGamma: dealer,
+    flowGamma: flow,
+  };
+}
+
+/**
+ * `gamma_by_strike` key of a placed strike: two decimals, rounded half-up (`5975` → `"5975.00"`,
+ * `5975.125` → `"5975.13"`). `toFixed` rounds the exact binary value, ties away from zero (= up for strikes).
+ *
+ * @example
+ * ```ts
+ * strikeKey(5975); // "5975.00"
+ * ```
+ */
+export function strikeKey(placedStrike: number): string {
+  return placedStrike.toFixed(2);
+}
+
+/** First index `i` in `[0, n)` with `pred(i)` true, for a predicate false…false true…true; `n` if none. */
+function lowerBound(n: number, pred: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * The range set `R_L = {c : |K̂_c − L| ≤ FUEL_STRIKE_RANGE}` as a half-open index run `[start, end)` of the sorted
+ * book (contiguous because the placed strike leads the order and `K̂ − L` is monotone in `K̂`).
+ *
+ * @example
+ * ```ts
+ * const [start, end] = rangeRun(book, 6005, 75);
+ * ```
+ */
+export function rangeRun(book: GammaBook, level: number, range: number): [number, number] {
+  const k = book.placedStrike;
+  const n = k.length;
+  const start = lowerBound(n, (i) => (k[i] as number) - level >= -range);
+  const end = lowerBound(n, (i) => (k[i] as number) - level > range);
+  return [start, Math.max(start, end)];
+}
+
+/** Wall candidate selection of §4.5: largest G, ties nearest to L, then the lower strike. */
+function better(g: number, strike: number, bestG: number, bestStrike: number, level: number): boolean {
+  if (g !== bestG) return g > bestG;
+  const d = Math.abs(strike - level);
+  const bestD = Math.abs(bestStrike - level);
+  if (d !== bestD) return d < bestD;
+  return strike < bestStrike;
+}
+
+function wall(strike: number, g: number, minGamma: number): GammaWall {
+  return { strike, net_gamma: g, strength: g / minGamma };
+}
+
+/**
+ * Per-level fuel aggregates of §4.5 at level `L`: `net_dealer_gamma`, `gamma_flow`, `gamma_by_strike`, `effect`,
+ * `call_wall`, `put_wall` and `confidence`, every floating sum in the [D31] order of the book. An empty range set
+ * (or `spot = null`) gives zeros, `NEUTRAL`, null walls, `{}` and confidence 0.
+ *
+ * Walls consider only placed strikes with at least one contract of the wall's right in range
+ * (`G(K̂, C)` of a strike with puts only is an empty sum, never a wall).
+ *
+ * @example
+ * ```ts
+ * const fuel = fuelMetrics(book, 6005, DEFAULT_CONFIG); // fuel.effect === 'DAMPEN' in example F-1
+ * ```
+ */
+export function fuelMetrics(book: GammaBook, level: number, config: GammaConfig): FuelMetrics {
+  const [start, end] = rangeRun(book, level, config.FUEL_STRIKE_RANGE);
+  const k = book.placedStrike;
+  const dg = book.dealerGamma;
+  const fg = book.flowGamma;
+  let net = 0;
+  let flow = 0;
+  let volume = 0;
+  const byStrike: Record<string, number> = {};
+  let callStrike = 0;
+  let callG = Number.NEGATIVE_INFINITY;
+  let putStrike = 0;
+  let putG = Number.NEGATIVE_INFINITY;
+  let i = start;
+  while (i < end) {
+    const strike = k[i] as number;
+    let strikeSum = 0;
+    let cSum = 0;
+    let pSum = 0;
+    let hasC = false;
+    let hasP = false;
+    for (; i < end && k[i] === strike; i++) {
+      const g = dg[i] as number;
+      const c = book.contracts[i] as GammaContract;
+      net += g;
+      flow += fg[i] as number;
+      volume += c.recentVolume;
+      strikeSum += g;
+      if (c.right === 'C') {
+        cSum += g;
+        hasC = true;
+      } else {
+        pSum += g;
+        hasP = true;
+      }
+    }
+    byStrike[strikeKey(strike)] = strikeSum;
+    if (hasC && strike >= level && better(cSum, strike, callG, callStrike, level)) {
+      callG = cSum;
+      callStrike = strike;
+    }
+    if (hasP && strike <= level && better(pSum, strike, putG, putStrike, level)) {
+      putG = pSum;
+      putStrike = strike;
+    }
+  }
+  const thresh = config.FUEL_GAMMA_THRESH;
+  const effect: FuelEffect = net < -thresh ? 'AMPLIFY' : net > thresh ? 'DAMPEN' : 'NEUTRAL';
+  const minWall = config.WALL_MIN_GAMMA;
+  return {
+    effect,
+    net_dealer_gamma: net,
+    gamma_flow: flow,
+    call_wall: callG >= minWall ? wall(callStrike, callG, minWall) : null,
+    put_wall: putG >= minWall ? wall(putStrike, putG, minWall) : null,
+    gamma_by_strike: byStrike,
+    confidence: Math.min(1, volume / config.FUEL_CONF_SCALE),
+  };
+}
+
+/**
+ * Market-wide dealer gamma `G(x)` of §4.6 if the front month traded at `x`: `Σ_c −N_c·Γ(x − shift_c, K_c, T_c,
+ * σ_c)·OPTION_MULTIPLIER` over every contract of the book, in the [D31] order.
+ *
+ * @example
+ * ```ts
+ * gammaAt(book, 6000, DEFAULT_CONFIG); // 1592.3707 in example F-1
+ * ```
+ */
+export function gammaAt(
+  book: GammaBook,
+  x: number,
+  config: Pick<Config, 'RISK_FREE_RATE' | 'OPTION_MULTIPLIER'>,
+): number {
+  const cs = book.contracts;
+  const r = config.RISK_FREE_RATE;
+  const mult = config.OPTION_MULTIPLIER;
+  let sum = 0;
+  for (let i = 0; i < cs.length; i++) {
+    const c = cs[i] as GammaContract;
+    const g = black76Gamma(x - (book.shift[i] as number), c.strike, book.T[i] as number, c.sigma, r);
+    sum += dealerGamma(c.N, g, mult);
+  }
+  return sum;
+}
+
+/** Half-width of the `es.hvl` grid in steps of 0.25 pt (`FUEL_STRIKE_RANGE / 0.25` = 300 by default). */
+function gridSteps(range: number): number {
+  return Math.floor(range / 0.25);
+}
+
+/**
+ * Market-wide gamma flip `es.hvl` (§4.6): `G` on the grid `x_k = spot + 0.25·k`, `k = −K…K` with
+ * `K = FUEL_STRIKE_RANGE / 0.25` (300: spot ± 75 pt), exact zeros skipped; between consecutive remaining points
+ * with strictly opposite signs the root `x_i + (x_j − x_i)·G(x_i)/(G(x_i) − G(x_j))`; the root nearest to spot
+ * (ties: the lower). Null without a root, with `spot = null`, or with an empty book.
+ *
+ * @example
+ * ```ts
+ * gammaFlip(book, DEFAULT_CONFIG); // 6043.9178 in example F-1
+ * ```
+ */
+export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
+  const spot = book.spot;
+  if (spot === null || book.contracts.length === 0) return null;
+  const steps = gridSteps(config.FUEL_STRIKE_RANGE);
+  let prevX = 0;
+  let prevG = 0;
+  let havePrev = false;
+  let best: number | null = null;
+  let bestD = Number.POSITIVE_INFINITY;
+  for (let k = -steps; k <= steps; k++) {
+    const x = spot + 0.25 * k;
+    const g = gammaAt(book, x, config);
+    if (g === 0) continue;
+    if (havePrev && (prevG < 0 ? g > 0 : g < 0)) {
+      const root = prevX + ((x - prevX) * prevG) / (prevG - g);
+      const d = Math.abs(root - spot);
+      if (d < bestD || (d === bestD && best !== null && root < best)) {
+        best = root;
+        bestD = d;
+      }
+    }
+    prevX = x;
+    prevG = g;
+    havePrev = true;
+  }
+  return best;
+}

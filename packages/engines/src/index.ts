@@ -1,0 +1,19 @@
+/**
+ * `@spymaster/engines`: the physics engines of Spymaster (engines.md). Pure, deterministic, causal and
+ * browser-safe; each engine is also importable on its own (`@spymaster/engines/score`, ...).
+ *
+ * Built so far: Black-76 and implied vol (§4.1–4.3), dealer gamma aggregates and the gamma flip (§4.4–4.6),
+ * the ScoreEngine with its trigger state machine (§7) and EWMA smoothing on event time (§8).
+ *
+ * @example
+ * ```ts
+ * import { ScoreEngine, SmootherSet } from '@spymaster/engines';
+ * const score = new ScoreEngine();
+ * ```
+ *
+ * @packageDocumentation
+ */
+export * from './black76.js';
+export * from './gamma.js';
+export * from './score.js';
+export * from './smoothing.js';
