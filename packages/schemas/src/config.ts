@@ -464,7 +464,13 @@ export const CONFIG_PARAMS = {
   FUEL_STRIKE_RANGE: num(S7, 75, 'pt', POINTS, 'placed strikes counted for a level; half-width of the es.hvl grid'),
   W_g: num(S7, 60, 's', POSITIVE_S, 'gamma_flow window and fuel-confidence volume window'),
   FUEL_GAMMA_THRESH: num(S7, 1000, 'USD/pt²', { min: 0, max: 1e12 }, 'AMPLIFY / DAMPEN threshold (provisional)'),
-  WALL_MIN_GAMMA: num(S7, 2000, 'USD/pt²', { min: 0, max: 1e12, gt: true }, 'minimum dealer gamma of a wall (provisional)'),
+  WALL_MIN_GAMMA: num(
+    S7,
+    2000,
+    'USD/pt²',
+    { min: 0, max: 1e12, gt: true },
+    'minimum dealer gamma of a wall (provisional)',
+  ),
   RISK_FREE_RATE: num(S7, 0.045, '1/yr', { min: -0.1, max: 1 }, 'Black-76 discounting'),
   FUEL_IV_MODE: choice(
     S7,
