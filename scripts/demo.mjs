@@ -25,8 +25,8 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'data', 'demo');
-const date = process.env.DEMO_DATE ?? '2025-12-16';
-const seed = process.env.DEMO_SEED ?? '7';
+const date = '2025-12-16'; // inside the December 2025 roll window: front ESH6, 0DTE options on ESZ5
+const seed = '7';
 mkdirSync(out, { recursive: true });
 const fmt = (n) => n.toLocaleString('en-US');
 

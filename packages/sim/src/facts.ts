@@ -207,6 +207,7 @@ export async function stylizedFacts(input: FactsInput): Promise<StylizedFacts> {
       // Only quotes set within one second of each other describe the same futures price.
       if (!call || (q.ts > call.q.ts ? q.ts - call.q.ts : call.q.ts - q.ts) > N) continue;
       // Parity is checked at the quotes' own time (they may be up to a minute old at the sample).
+      // biome-ignore lint/complexity/useMathMinMax: bigint operands (Math.max takes numbers only)
       const quotedAt = q.ts > call.q.ts ? q.ts : call.q.ts;
       const f = midBefore(midAt, Number(quotedAt / N)) + (o.underlying === input.other.symbol ? input.other.basis : 0);
       const t = Number(o.expirationNs - ts) / 1e9 / 5_896_800;

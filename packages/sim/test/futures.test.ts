@@ -5,7 +5,7 @@ import { decodeDbnPlain, encodeDbn, FLAGS, type Mbp10Msg, type TradeMsg, UNDEF_P
 import { etToNs } from '@spymaster/schemas/time';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { autocorrelation, excessKurtosis, mean, type StructuralTouch, structuralTouchList } from '../src/facts.js';
+import { autocorrelation, excessKurtosis, type StructuralTouch, structuralTouchList } from '../src/facts.js';
 import { BookSide, type FuturesDayResult, LevelTracker, simulateFuturesDay, TICK_SIZE } from '../src/futures/index.js';
 import { Rng } from '../src/rng.js';
 import type { FuturesInstrument, MarketCarry, SessionWindow } from '../src/types.js';
