@@ -17,3 +17,4 @@ export * from './black76.js';
 export * from './gamma.js';
 export * from './score.js';
 export * from './smoothing.js';
+export * from './tape.js';
