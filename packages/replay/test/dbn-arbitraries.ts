@@ -8,8 +8,9 @@ const I64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
 const ascii = (max: number) =>
   fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: max });
 
-function scalar(f: FieldLayout): fc.Arbitrary<unknown> {
-  switch (f.type) {
+/** Arbitrary value of a 1–4 byte integer type code, or undefined for other types. */
+export function integerArb(type: string): fc.Arbitrary<number> | undefined {
+  switch (type) {
     case 'u8':
       return fc.integer({ min: 0, max: 0xff });
     case 'i8':
@@ -22,6 +23,15 @@ function scalar(f: FieldLayout): fc.Arbitrary<unknown> {
       return fc.integer({ min: 0, max: 0xffffffff });
     case 'i32':
       return fc.integer({ min: -0x80000000, max: 0x7fffffff });
+    default:
+      return undefined;
+  }
+}
+
+function scalar(f: FieldLayout): fc.Arbitrary<unknown> {
+  const integer = integerArb(f.type);
+  if (integer) return integer;
+  switch (f.type) {
     case 'u64':
       return fc.bigInt(U64);
     case 'i64':

@@ -58,6 +58,7 @@ import type {
   TradeMsg,
 } from '../src/dbn/records.js';
 import { decodeDbnPlain } from '../src/dbn/sync.js';
+import { integerArb } from './dbn-arbitraries.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const FIXTURES = join(repoRoot, '..', 'shared', 'fixtures', 'dbn');
@@ -1060,19 +1061,9 @@ function textArb(width: number): fc.Arbitrary<{ stored: string; shown: string }>
 }
 
 function scalarArb(f: FieldLayout): fc.Arbitrary<unknown> {
+  const integer = integerArb(f.type);
+  if (integer) return integer;
   switch (f.type) {
-    case 'u8':
-      return fc.integer({ min: 0, max: 0xff });
-    case 'i8':
-      return fc.integer({ min: -0x80, max: 0x7f });
-    case 'u16':
-      return fc.integer({ min: 0, max: 0xffff });
-    case 'i16':
-      return fc.integer({ min: -0x8000, max: 0x7fff });
-    case 'u32':
-      return fc.integer({ min: 0, max: 0xffffffff });
-    case 'i32':
-      return fc.integer({ min: -0x80000000, max: 0x7fffffff });
     case 'u64':
       return fc.oneof(fc.constantFrom(0n, U64_MAX), fc.bigInt({ min: 0n, max: U64_MAX }));
     case 'i64':
