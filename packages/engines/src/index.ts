@@ -4,7 +4,8 @@
  *
  * Built so far: MarketState (§1), the BarrierEngine (§2), the TapeEngine (§3), Black-76 and implied vol
  * (§4.1–4.3), dealer gamma aggregates and the gamma flip (§4.4–4.6), the KinematicsEngine (§5), OFI (§1.2 step 5,
- * §6), the ScoreEngine with its trigger state machine (§7) and EWMA smoothing on event time (§8).
+ * §6), the ScoreEngine with its trigger state machine (§7), EWMA smoothing on event time (§8)
+ * and the LevelSignalService with its snap clock and `levels.signals` payload (§9).
  *
  * @example
  * ```ts
@@ -18,6 +19,7 @@ export * from './barrier.js';
 export * from './black76.js';
 export * from './gamma.js';
 export * from './kinematics.js';
+export * from './level-signal-service.js';
 export * from './market-state.js';
 export * from './ofi.js';
 export * from './score.js';

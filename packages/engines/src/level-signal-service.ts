@@ -1,0 +1,723 @@
+/**
+ * LevelSignalService (engines.md §9): the event-time snap clock, the level set and all per-level state; on every
+ * emitted 250 ms grid point it runs the engines for every available level and builds the `levels.signals` payload
+ * in the key order of the payload tables ([D31]).
+ *
+ * @example
+ * ```ts
+ * const service = new LevelSignalService();
+ * const payloads = [...service.ingest(trade), ...service.advanceTo(watermarkNs)];
+ * ```
+ *
+ * @packageDocumentation
+ */
+import {
+  type Config,
+  compareCanonicalKeys,
+  DEFAULT_CONFIG,
+  type Direction,
+  LEVEL_KIND_PRIORITY,
+  LEVELS_SIGNALS_SCHEMA,
+  type LevelKind,
+  type LevelSignalPayload,
+  type LevelsSignalsPayload,
+  parseEventId,
+  type Role,
+} from '@spymaster/schemas';
+import { addDays, sessionWindows, tradeDate } from '@spymaster/schemas/time';
+import { BarrierEngine } from './barrier.js';
+import {
+  buildGammaBook,
+  compareContractOrder,
+  type FuelMetrics,
+  fuelMetrics,
+  type GammaContract,
+  gammaFlip,
+} from './gamma.js';
+import { KinematicsEngine } from './kinematics.js';
+import { type MarketEvent, MarketState, type OptionContractState } from './market-state.js';
+import { OFIEngine } from './ofi.js';
+import { ScoreEngine } from './score.js';
+import { SmootherSet } from './smoothing.js';
+import { TapeEngine } from './tape.js';
+
+const NS_PER_MS = 1_000_000n;
+/** Kind weights of the confluence pressure (§9.7). */
+const CONFLUENCE_WEIGHT: Readonly<Record<LevelKind, number>> = {
+  PM_HIGH: 1.0,
+  PM_LOW: 1.0,
+  OR_HIGH: 0.9,
+  OR_LOW: 0.9,
+  SMA_200: 0.8,
+  SMA_400: 0.8,
+};
+/** Σ of the six kind weights (§9.7, [D24]). */
+const CONFLUENCE_W_TOTAL = 5.4;
+/** Sentinel: no timestamp. */
+const NO_TS = -1n;
+
+/** Why an event was rejected (§0.5, §9.1). */
+export type LateEventReason = 'before_open_group' | 'not_after_watermark';
+
+/** An event rejected by the snap clock (§9.1): not applied; the Core counts and drops it. */
+export class LateEventError extends Error {
+  static readonly brand = Symbol.for('@spymaster/engines/LateEventError');
+  readonly reason: LateEventReason;
+  readonly event_id: string;
+  readonly ts_event_ns: bigint;
+  /** The bound the event violated: the open group's timestamp or `appliedThrough`. */
+  readonly bound_ns: bigint;
+  constructor(reason: LateEventReason, event_id: string, ts_event_ns: bigint, bound_ns: bigint) {
+    super(
+      `event ${event_id} at ${ts_event_ns} ns rejected (${reason}, bound ${bound_ns} ns): input must be in canonical order; reorder late data upstream`,
+    );
+    this.name = 'LateEventError';
+    this.reason = reason;
+    this.event_id = event_id;
+    this.ts_event_ns = ts_event_ns;
+    this.bound_ns = bound_ns;
+  }
+  /** Brand check that works across duplicate installs. */
+  static is(error: unknown): error is LateEventError {
+    return (
+      typeof error === 'object' &&
+      error !== null &&
+      (error as { constructor?: { brand?: unknown } }).constructor?.brand === LateEventError.brand
+    );
+  }
+}
+
+const IDLE = 0;
+const ACTIVE = 1;
+const EXITING = 2;
+
+/** Touch-episode detector of one kind (levels-pipeline-lake.md D.4). */
+class TouchDetector {
+  state = IDLE;
+  /** −1, +1, or 0 = unset (unarmed). */
+  lastOutSign = 0;
+  role: Role = 'RESISTANCE';
+  anchored = false;
+  exitTs = NO_TS;
+  /** Anchored episodes already closed by a trade. */
+  closedAnchored = 0;
+
+  trade(ts: bigint, price: number, L: number, p: Config, dwellNs: bigint): void {
+    const x = price - L;
+    const monitored = Math.abs(x) <= p.MONITOR_BAND;
+    const touching = Math.abs(x) <= p.TOUCH_BAND;
+    if (this.state === EXITING && monitored) {
+      if (ts - this.exitTs <= dwellNs) {
+        this.state = ACTIVE;
+        if (touching) this.anchored = true;
+        return;
+      }
+      this.close();
+    }
+    if (this.state === ACTIVE) {
+      if (touching) this.anchored = true;
+      if (!monitored) {
+        this.state = EXITING;
+        this.exitTs = ts;
+      }
+    } else if (this.state === IDLE && monitored && this.lastOutSign !== 0) {
+      this.state = ACTIVE;
+      this.role = this.lastOutSign < 0 ? 'RESISTANCE' : 'SUPPORT';
+      this.anchored = touching;
+    }
+    if (!monitored) this.lastOutSign = x < 0 ? -1 : 1;
+  }
+
+  close(): void {
+    if (this.anchored) this.closedAnchored++;
+    this.anchored = false;
+    this.state = IDLE;
+    this.exitTs = NO_TS;
+  }
+
+  /** The open episode's role at `t`, or null. */
+  openRole(t: bigint, dwellNs: bigint): Role | null {
+    if (this.state === ACTIVE) return this.role;
+    if (this.state === EXITING && t - this.exitTs <= dwellNs) return this.role;
+    return null;
+  }
+
+  priorTouches(t: bigint, dwellNs: bigint): number {
+    const closedNow = this.state === EXITING && t - this.exitTs > dwellNs && this.anchored;
+    return this.closedAnchored + (closedNow ? 1 : 0);
+  }
+}
+
+/** Per-level state kept across snaps (§9 State). */
+interface LevelState {
+  role: Role | null;
+  readonly smoothers: SmootherSet;
+}
+
+/** An available level: kind and price (pt). */
+export interface AvailableLevel {
+  readonly kind: LevelKind;
+  readonly price: number;
+}
+
+/** −0 → 0 (JSON writes both as `0`; the spec's outputs carry no sign of zero). */
+function z(x: number): number {
+  return x + 0;
+}
+
+/**
+ * The LevelSignalService of engines.md §9. Sans-I/O and clock-free: feed canonical events with {@link ingest} and
+ * watermarks with {@link advanceTo}; both return the payloads of the grid points that became due, in time order.
+ */
+export class LevelSignalService {
+  /** The parameters in use. */
+  readonly params: Config;
+  readonly #ms: MarketState;
+  readonly #barrier: BarrierEngine;
+  readonly #tape: TapeEngine;
+  readonly #kin: KinematicsEngine;
+  readonly #ofi: OFIEngine;
+  readonly #score: ScoreEngine;
+  readonly #snapNs: bigint;
+  readonly #dwellNs: bigint;
+  #group: MarketEvent[] = [];
+  #groupTs = NO_TS;
+  #appliedThrough = NO_TS;
+  #nextSnap = NO_TS;
+  #levelState = new Map<LevelKind, LevelState>();
+  #detectors = new Map<LevelKind, TouchDetector>();
+  #detectorDate: string | null = null;
+  #snapDate: string | null = null;
+
+  /** @param params the full configuration (default {@link DEFAULT_CONFIG}). */
+  constructor(params: Config = DEFAULT_CONFIG) {
+    this.params = params;
+    this.#ms = new MarketState(params);
+    this.#barrier = new BarrierEngine(params);
+    this.#tape = new TapeEngine(params);
+    this.#kin = new KinematicsEngine(params);
+    this.#ofi = new OFIEngine(params);
+    this.#score = new ScoreEngine(params);
+    this.#snapNs = BigInt(params.SNAP_INTERVAL_MS) * NS_PER_MS;
+    this.#dwellNs = BigInt(Math.round(params.EXIT_DWELL_SECONDS * 1e9));
+  }
+
+  /** The underlying MarketState (read-only use). */
+  get marketState(): MarketState {
+    return this.#ms;
+  }
+
+  /**
+   * §9.1 `ingest(e)`: buffer `e` in the open same-timestamp group; a later timestamp closes the group, applies it
+   * in canonical order and emits every due grid point before `e.ts`.
+   * @throws {LateEventError} if `e.ts ≤ appliedThrough` or `e.ts <` the open group's timestamp (not applied).
+   */
+  ingest(event: MarketEvent): LevelsSignalsPayload[] {
+    const ts = event.ts_event_ns;
+    if (this.#groupTs !== NO_TS && ts < this.#groupTs) {
+      throw new LateEventError('before_open_group', event.event_id, ts, this.#groupTs);
+    }
+    if (this.#appliedThrough !== NO_TS && ts <= this.#appliedThrough) {
+      throw new LateEventError('not_after_watermark', event.event_id, ts, this.#appliedThrough);
+    }
+    if (this.#nextSnap === NO_TS) this.#nextSnap = ceilTo(ts, this.#snapNs);
+    if (ts === this.#groupTs) {
+      if (!this.#group.some((e) => e.event_id === event.event_id)) this.#group.push(event);
+      return [];
+    }
+    this.#applyGroup();
+    this.#appliedThrough = ts - 1n;
+    const out = this.#emitThrough(this.#appliedThrough);
+    this.#group = [event];
+    this.#groupTs = ts;
+    return out;
+  }
+
+  /** §9.1 `advanceTo(w)`: no event with `ts ≤ w` will arrive any more; emits every due grid point `≤ w`. */
+  advanceTo(watermarkNs: bigint): LevelsSignalsPayload[] {
+    if (this.#groupTs !== NO_TS && this.#groupTs <= watermarkNs) this.#applyGroup();
+    if (watermarkNs > this.#appliedThrough) this.#appliedThrough = watermarkNs;
+    return this.#emitThrough(this.#appliedThrough);
+  }
+
+  #applyGroup(): void {
+    if (this.#groupTs === NO_TS) return;
+    const keyed = this.#group.map((e) => ({ key: parseEventId(e.event_id), e }));
+    keyed.sort((a, b) => compareCanonicalKeys(a.key, b.key));
+    for (const { e } of keyed) {
+      this.#ms.apply(e);
+      if (!('levels' in e) && !('option_symbol' in e)) this.#touchTrade(e.ts_event_ns, e.symbol, e.price);
+    }
+    this.#group = [];
+    this.#groupTs = NO_TS;
+  }
+
+  #touchTrade(ts: bigint, symbol: string, price: number): void {
+    const ms = this.#ms;
+    if (symbol !== ms.frontMonth) return;
+    const date = tradeDate(ts);
+    if (date !== this.#detectorDate) {
+      this.#detectors.clear();
+      this.#detectorDate = date;
+    }
+    const rth = sessionWindows(date, this.params).rth;
+    if (ts < rth.start || ts >= rth.end) return;
+    for (const { kind, price: L } of this.#levels()) {
+      let d = this.#detectors.get(kind);
+      if (d === undefined) {
+        d = new TouchDetector();
+        this.#detectors.set(kind, d);
+      }
+      d.trade(ts, price, L, this.params, this.#dwellNs);
+    }
+  }
+
+  #levels(): AvailableLevel[] {
+    const ms = this.#ms;
+    const out: AvailableLevel[] = [];
+    const push = (kind: LevelKind, price: number | null): void => {
+      if (price !== null && Number.isFinite(price)) out.push({ kind, price });
+    };
+    push('PM_HIGH', ms.pmHigh());
+    push('PM_LOW', ms.pmLow());
+    push('OR_HIGH', ms.orHigh());
+    push('OR_LOW', ms.orLow());
+    push('SMA_200', ms.sma(this.params.SMA_FAST_PERIOD));
+    push('SMA_400', ms.sma(this.params.SMA_SLOW_PERIOD));
+    return out;
+  }
+
+  #emitThrough(limit: bigint): LevelsSignalsPayload[] {
+    const out: LevelsSignalsPayload[] = [];
+    if (this.#nextSnap === NO_TS) return out;
+    const emitFrom = this.params.EMIT_FROM_NS ?? null;
+    while (this.#nextSnap <= limit) {
+      const t = this.#nextSnap;
+      const date = tradeDate(t);
+      const rth = sessionWindows(date, this.params).rth;
+      let next: bigint;
+      if (t < rth.start) next = ceilTo(rth.start, this.#snapNs);
+      else if (t >= rth.end) next = ceilTo(sessionWindows(addDays(date, 1), this.params).rth.start, this.#snapNs);
+      else if (emitFrom !== null && t < emitFrom) next = ceilTo(emitFrom, this.#snapNs);
+      else {
+        out.push(this.#snap(t, date));
+        next = t + this.#snapNs;
+      }
+      this.#nextSnap = next > t ? next : t + this.#snapNs;
+    }
+    return out;
+  }
+
+  #snap(t: bigint, date: string): LevelsSignalsPayload {
+    const ms = this.#ms;
+    const p = this.params;
+    ms.advanceClock(t);
+    if (date !== this.#snapDate) {
+      this.#snapDate = date;
+      this.#levelState.clear();
+      this.#score.reset();
+      if (this.#detectorDate !== date) {
+        this.#detectors.clear();
+        this.#detectorDate = date;
+      }
+    }
+    const spot = ms.spot();
+    const bid = ms.bestBid();
+    const ask = ms.bestAsk();
+    const basis = ms.basis(t);
+    const front = ms.frontMonth;
+    const [l1From, l1To] = ms.l1Range();
+    const [flowFrom, flowTo] = ms.flowRange();
+    const flow = ms.flowView();
+    const ofi = this.#ofi.evaluate(ms.l1OfiView(), l1From, l1To, flow, flowFrom, flowTo, t);
+    const recent = new Map<string, { signed: number; size: number }>();
+    for (const f of ms.optionFlowIn(t, p.W_g)) recent.set(f.contract.option_symbol, f);
+    const inventory = ms.optionContracts();
+    const sigmas = contractSigmas(inventory, t, sessionWindows(date, p).rth.start, front, basis, p);
+    const contracts: GammaContract[] = inventory.map((c, i) => ({
+      option_symbol: c.option_symbol,
+      underlying_contract: c.underlying_contract,
+      strike: c.strike,
+      right: c.right,
+      expiration_ns: c.expiration_ns,
+      N: c.N,
+      recentSigned: recent.get(c.option_symbol)?.signed ?? 0,
+      recentVolume: recent.get(c.option_symbol)?.size ?? 0,
+      sigma: sigmas[i] ?? p.SIGMA_DEFAULT,
+    }));
+    const book = buildGammaBook(contracts, { t_ns: t, spot, frontMonth: front ?? '', basis }, p);
+    const hvl = gammaFlip(book, p);
+    const payload: LevelsSignalsPayload = {
+      schema: LEVELS_SIGNALS_SCHEMA,
+      ts: Number(t / NS_PER_MS),
+      ts_ns: t.toString(),
+      trade_date: date,
+      es: {
+        spot,
+        bid: bid?.price ?? null,
+        ask: ask?.price ?? null,
+        mid: ms.mid(),
+        basis,
+        hvl,
+        ofi: {
+          ofi_30s: z(ofi.ofi_30s),
+          ofi_60s: z(ofi.ofi_60s),
+          ofi_120s: z(ofi.ofi_120s),
+          ofi_300s: z(ofi.ofi_300s),
+          ofi_integrated_30s: z(ofi.ofi_integrated_30s),
+          ofi_integrated_60s: z(ofi.ofi_integrated_60s),
+          ofi_integrated_120s: z(ofi.ofi_integrated_120s),
+          ofi_integrated_300s: z(ofi.ofi_integrated_300s),
+          ofi_acceleration: z(ofi.ofi_acceleration),
+        },
+      },
+      options_basis_missing: book.optionsBasisMissing,
+      levels: [],
+    };
+    if (spot === null) return payload;
+
+    const levels = this.#levels();
+    const bookView = ms.bookView();
+    const [tFrom, tTo] = ms.tradeRange();
+    const [mFrom, mTo] = ms.midRange();
+    const closes = ms.minuteCloses();
+    const built: LevelSignalPayload[] = [];
+    for (const { kind, price: L } of levels) {
+      let st = this.#levelState.get(kind);
+      if (st === undefined) {
+        st = { role: null, smoothers: new SmootherSet(p) };
+        this.#levelState.set(kind, st);
+      }
+      const openRole = this.#detectors.get(kind)?.openRole(t, this.#dwellNs) ?? null;
+      let role: Role;
+      if (openRole !== null) role = openRole;
+      else if (spot > L) role = 'SUPPORT';
+      else if (spot < L) role = 'RESISTANCE';
+      else role = st.role ?? 'RESISTANCE';
+      if (st.role !== null && st.role !== role) {
+        st.smoothers.reset();
+        this.#score.resetLevel(kind);
+      }
+      st.role = role;
+      const direction: Direction = role === 'SUPPORT' ? 'DOWN' : 'UP';
+      const distance = Math.abs(spot - L);
+      const monitored = distance <= p.MONITOR_BAND;
+      const touching = distance <= p.TOUCH_BAND;
+      const b = this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction);
+      const tp = this.#tape.evaluate(ms.tradeView(), tFrom, tTo, L, t);
+      const fuel = fuelMetrics(book, L, p);
+      const kin = this.#kin.evaluate(ms.midView(), mFrom, mTo, t, L, direction === 'UP' ? 1 : -1);
+      const near = this.#ofi.nearLevel(flow, flowFrom, flowTo, t, L);
+      const sc = this.#score.evaluate(kind, { barrier: b, tape: tp, fuel, direction, distance, t });
+      const sm = st.smoothers;
+      const scoreSmooth = sm.break_score.update(sc.break_score_raw, t);
+      const velSmooth = sm.velocity.update(tp.velocity, t);
+      const dlSmooth = sm.delta_liq.update(b.delta_liq, t);
+      const rrSmooth = sm.replenishment_ratio.update(b.replenishment_ratio, t);
+      const ngSmooth = sm.net_dealer_gamma.update(fuel.net_dealer_gamma, t);
+      const approach = approachContext(closes, direction);
+      const runDir: Direction = sc.signal === 'BOUNCE' ? (direction === 'UP' ? 'DOWN' : 'UP') : direction;
+      const runway = levelRunway(kind, L, runDir, levels, fuel);
+      const conf = levelConfluence(kind, L, role, levels, p);
+      built.push({
+        id: kind,
+        kind,
+        price: L,
+        role,
+        direction,
+        distance: z(distance),
+        distance_signed: z(spot - L),
+        monitored,
+        touching,
+        break_score_raw: z(sc.break_score_raw),
+        break_score_smooth: z(scoreSmooth),
+        components: {
+          liquidity: z(sc.components.liquidity),
+          hedge: z(sc.components.hedge),
+          tape: z(sc.components.tape),
+        },
+        signal: sc.signal,
+        confidence: sc.confidence,
+        barrier: {
+          state: b.state,
+          delta_liq: z(b.delta_liq),
+          delta_liq_smooth: z(dlSmooth),
+          replenishment_ratio: z(b.replenishment_ratio),
+          replenishment_ratio_smooth: z(rrSmooth),
+          added: b.added,
+          canceled: b.canceled,
+          filled: b.filled,
+          churn: b.churn,
+          depth_in_zone: b.depth_in_zone,
+          zone_visible: b.zone_visible,
+          defending_quote: { price: b.defending_quote.price, size: b.defending_quote.size },
+          wall_ratio: z(b.wall_ratio),
+          confidence: z(b.confidence),
+        },
+        tape: {
+          imbalance: z(tp.imbalance),
+          buy_vol: tp.buy_vol,
+          sell_vol: tp.sell_vol,
+          velocity: z(tp.velocity),
+          velocity_smooth: z(velSmooth),
+          sweep: {
+            detected: tp.sweep.detected,
+            direction: tp.sweep.direction,
+            notional: tp.sweep.notional,
+            num_prints: tp.sweep.num_prints,
+            window_ms: tp.sweep.window_ms,
+          },
+          confidence: z(tp.confidence),
+        },
+        fuel: {
+          effect: fuel.effect,
+          net_dealer_gamma: z(fuel.net_dealer_gamma),
+          net_dealer_gamma_smooth: z(ngSmooth),
+          gamma_flow: z(fuel.gamma_flow),
+          call_wall: wallOf(fuel.call_wall),
+          put_wall: wallOf(fuel.put_wall),
+          gamma_by_strike: sortedStrikes(fuel.gamma_by_strike),
+          confidence: z(fuel.confidence),
+        },
+        kinematics: {
+          position: kin.position,
+          windows: {
+            '1m': windowOf(kin.windows['1m']),
+            '3m': windowOf(kin.windows['3m']),
+            '5m': windowOf(kin.windows['5m']),
+            '10m': windowOf(kin.windows['10m']),
+            '20m': windowOf(kin.windows['20m']),
+          },
+        },
+        ofi_near_level: {
+          '30s': z(near['30s']),
+          '60s': z(near['60s']),
+          '120s': z(near['120s']),
+          '300s': z(near['300s']),
+        },
+        approach_velocity: approach.velocity,
+        approach_bars: approach.bars,
+        approach_distance: approach.distance,
+        prior_touches: this.#detectors.get(kind)?.priorTouches(t, this.#dwellNs) ?? 0,
+        runway,
+        confluence_count: conf.count,
+        confluence_pressure: conf.pressure,
+        confluence_alignment: conf.alignment,
+        note: levelNote(b.state, fuel.effect, tp.sweep.detected, tp.sweep.direction, direction),
+      });
+    }
+    built.sort((a, b) => a.distance - b.distance || LEVEL_KIND_PRIORITY[a.kind] - LEVEL_KIND_PRIORITY[b.kind]);
+    payload.levels = built;
+    return payload;
+  }
+}
+
+/**
+ * σ per inventory contract at snap `t` (§4.4, [D13]): `SIGMA_FIXED` in fixed mode; in implied mode the contract's
+ * own IV if fresh (solved at or after `RTH_START` of the trade date, or at most `IV_MAX_AGE` old), else the fresh IV
+ * of the included contract with the nearest placed strike (ties: lower placed strike, later solve, contract order),
+ * else `SIGMA_DEFAULT`. Contracts on the expiring contract are placed at `K + basis` and excluded while the basis
+ * is null.
+ */
+export function contractSigmas(
+  contracts: readonly Pick<
+    OptionContractState,
+    'option_symbol' | 'underlying_contract' | 'strike' | 'right' | 'iv' | 'ivTs'
+  >[],
+  t: bigint,
+  rthStart: bigint,
+  frontMonth: string | null,
+  basis: number | null,
+  p: Pick<Config, 'FUEL_IV_MODE' | 'SIGMA_FIXED' | 'SIGMA_DEFAULT' | 'IV_MAX_AGE'>,
+): number[] {
+  if (p.FUEL_IV_MODE === 'fixed') return contracts.map(() => p.SIGMA_FIXED);
+  const maxAgeNs = BigInt(Math.round(p.IV_MAX_AGE * 60)) * 1_000_000_000n;
+  const placed = contracts.map((c) =>
+    c.underlying_contract === frontMonth ? c.strike : basis === null ? null : c.strike + basis,
+  );
+  const fresh: { placed: number; iv: number; ivTs: bigint; i: number }[] = [];
+  contracts.forEach((c, i) => {
+    const k = placed[i];
+    if (k === null || k === undefined || c.iv === null || c.ivTs === null) return;
+    if (c.ivTs >= rthStart || t - c.ivTs <= maxAgeNs) fresh.push({ placed: k, iv: c.iv, ivTs: c.ivTs, i });
+  });
+  const freshByIndex = new Map(fresh.map((f) => [f.i, f.iv]));
+  return contracts.map((_c, i) => {
+    const own = freshByIndex.get(i);
+    if (own !== undefined) return own;
+    const k = placed[i];
+    if (k === null || k === undefined) return p.SIGMA_DEFAULT;
+    let best: (typeof fresh)[number] | null = null;
+    for (const f of fresh) {
+      if (best === null) {
+        best = f;
+        continue;
+      }
+      const d = Math.abs(f.placed - k);
+      const db = Math.abs(best.placed - k);
+      if (d !== db) {
+        if (d < db) best = f;
+        continue;
+      }
+      if (f.placed !== best.placed) {
+        if (f.placed < best.placed) best = f;
+        continue;
+      }
+      if (f.ivTs !== best.ivTs) {
+        if (f.ivTs > best.ivTs) best = f;
+        continue;
+      }
+      const a = contracts[f.i];
+      const b = contracts[best.i];
+      if (
+        a !== undefined &&
+        b !== undefined &&
+        compareContractOrder(
+          f.placed,
+          a.right,
+          a.underlying_contract,
+          a.option_symbol,
+          best.placed,
+          b.right,
+          b.underlying_contract,
+          b.option_symbol,
+        ) < 0
+      ) {
+        best = f;
+      }
+    }
+    return best === null ? p.SIGMA_DEFAULT : best.iv;
+  });
+}
+
+function ceilTo(t: bigint, step: bigint): bigint {
+  const r = ((t % step) + step) % step;
+  return r === 0n ? t : t + (step - r);
+}
+
+function wallOf(w: FuelMetrics['call_wall']): { strike: number; net_gamma: number; strength: number } | null {
+  return w === null ? null : { strike: w.strike, net_gamma: z(w.net_gamma), strength: z(w.strength) };
+}
+
+function windowOf(
+  w: { velocity: number; acceleration: number; jerk: number } | null | undefined,
+): { velocity: number; acceleration: number; jerk: number } | null {
+  return w == null ? null : { velocity: z(w.velocity), acceleration: z(w.acceleration), jerk: z(w.jerk) };
+}
+
+function sortedStrikes(g: Readonly<Record<string, number>>): Record<string, number> {
+  const keys = Object.keys(g).sort((a, b) => Number(a) - Number(b));
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = z(g[k] ?? 0);
+  return out;
+}
+
+/** §9.5 approach context from the minute closes (oldest first). */
+export function approachContext(
+  closes: readonly { readonly start: bigint; readonly close: number }[],
+  direction: Direction,
+): { velocity: number; bars: number; distance: number } {
+  const first = closes[0];
+  const last = closes[closes.length - 1];
+  if (closes.length < 2 || first === undefined || last === undefined) return { velocity: 0, bars: 0, distance: 0 };
+  const d = direction === 'UP' ? 1 : -1;
+  const dMin = Number(last.start - first.start) / 60e9;
+  const velocity = dMin > 0 ? z((d * (last.close - first.close)) / dMin) : 0;
+  let bars = 0;
+  for (let j = closes.length - 1; j >= 1; j--) {
+    const c = closes[j]?.close ?? 0;
+    const prev = closes[j - 1]?.close ?? 0;
+    if (d * (c - prev) > 0) bars++;
+    else break;
+  }
+  return { velocity, bars, distance: z(Math.abs(last.close - first.close)) };
+}
+
+/** §9.6 runway of level `kind` at `L` in direction `dir` among the available `levels` ([D23]). */
+export function levelRunway(
+  kind: LevelKind,
+  L: number,
+  dir: Direction,
+  levels: readonly AvailableLevel[],
+  fuel: Pick<FuelMetrics, 'call_wall' | 'put_wall'>,
+): LevelSignalPayload['runway'] {
+  let next: AvailableLevel | null = null;
+  for (const o of levels) {
+    if (o.kind === kind) continue;
+    const beyond = dir === 'UP' ? o.price > L : o.price < L;
+    if (!beyond) continue;
+    if (
+      next === null ||
+      Math.abs(o.price - L) < Math.abs(next.price - L) ||
+      (Math.abs(o.price - L) === Math.abs(next.price - L) &&
+        LEVEL_KIND_PRIORITY[o.kind] < LEVEL_KIND_PRIORITY[next.kind])
+    ) {
+      next = o;
+    }
+  }
+  const wall = dir === 'UP' ? fuel.call_wall : fuel.put_wall;
+  let obstructed = false;
+  if (wall !== null) {
+    const k = wall.strike;
+    const beyond = dir === 'UP' ? k > L : k < L;
+    const before = next === null ? true : dir === 'UP' ? k < next.price : k > next.price;
+    obstructed = beyond && before;
+  }
+  return {
+    direction: dir,
+    next_level_id: next?.kind ?? null,
+    next_level_price: next?.price ?? null,
+    distance: next === null ? null : z(Math.abs(next.price - L)),
+    quality: obstructed ? 'OBSTRUCTED' : 'CLEAR',
+  };
+}
+
+/** §9.7 confluence of level `kind` at `L` ([D24]). */
+export function levelConfluence(
+  kind: LevelKind,
+  L: number,
+  role: Role,
+  levels: readonly AvailableLevel[],
+  p: Pick<Config, 'CONFLUENCE_BAND' | 'CONFLUENCE_TREND_EPS'>,
+): { count: number; pressure: number; alignment: -1 | 0 | 1 } {
+  let count = 0;
+  let sum = 0;
+  let s200: number | null = null;
+  let s400: number | null = null;
+  for (const o of levels) {
+    if (o.kind === 'SMA_200') s200 = o.price;
+    if (o.kind === 'SMA_400') s400 = o.price;
+    if (o.kind === kind) continue;
+    const d = Math.abs(o.price - L);
+    if (d <= p.CONFLUENCE_BAND) {
+      count++;
+      sum += CONFLUENCE_WEIGHT[o.kind] * (1 - d / p.CONFLUENCE_BAND);
+    }
+  }
+  let alignment: -1 | 0 | 1 = 0;
+  if (s200 !== null && s400 !== null) {
+    const trend = s200 > s400 + p.CONFLUENCE_TREND_EPS ? 1 : s200 < s400 - p.CONFLUENCE_TREND_EPS ? -1 : 0;
+    if (trend !== 0) alignment = (role === 'SUPPORT' ? trend : -trend) as -1 | 1;
+  }
+  return { count, pressure: z(sum / CONFLUENCE_W_TOTAL), alignment };
+}
+
+/** §9.8 note tokens. */
+export function levelNote(
+  barrier: string,
+  effect: string,
+  sweepDetected: boolean,
+  sweepDirection: string,
+  direction: Direction,
+): string {
+  const tokens: string[] = [];
+  if (barrier === 'VACUUM') tokens.push('liquidity pulled');
+  else if (barrier === 'WALL') tokens.push('wall defending');
+  else if (barrier === 'CONSUMED') tokens.push('liquidity consumed');
+  if (effect === 'AMPLIFY') tokens.push('dealers short gamma');
+  else if (effect === 'DAMPEN') tokens.push('dealers long gamma');
+  if (sweepDetected && sweepDirection !== 'NONE') {
+    tokens.push(sweepDirection === direction ? 'sweep with break' : 'sweep against break');
+  }
+  return tokens.length === 0 ? 'monitoring' : tokens.join('; ');
+}
