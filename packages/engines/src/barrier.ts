@@ -13,6 +13,7 @@
  * @module
  */
 import { type BarrierState, type Config, DEFAULT_CONFIG, type Direction } from '@spymaster/schemas';
+import { firstAfter, secondsToNs } from './internal/ns';
 import { type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID } from './ofi.js';
 
 /** The parameters the BarrierEngine reads (spec §2 parameter table, plus `TICK_SIZE` and `BOOK_DEPTH` of §1). */
@@ -211,26 +212,6 @@ export class BarrierError extends Error {
       (error as { constructor?: { brand?: unknown } }).constructor?.brand === BarrierError.brand
     );
   }
-}
-
-const NS_PER_S = 1e9;
-
-/** Exact ns of a duration in seconds (§0.1: `W_ns = W_s · 10⁹`). */
-function secondsToNs(seconds: number): bigint {
-  return BigInt(Math.round(seconds * NS_PER_S));
-}
-
-/** First logical index in `[from, to)` whose timestamp is greater than `x` (`to` if none); O(log n). */
-function firstAfter(ts: ArrayLike<bigint>, from: number, to: number, x: bigint): number {
-  const cap = ts.length;
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const m = lo + ((hi - lo) >>> 1);
-    if ((ts[m % cap] ?? 0n) <= x) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
 }
 
 /** Insert a populated size `q` (> 0) into the ascending prefix `s[0, n)`; returns the new length. */

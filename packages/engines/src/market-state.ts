@@ -35,6 +35,7 @@ import {
 } from '@spymaster/schemas/time';
 import type { BarrierBookView } from './barrier.js';
 import { impliedVol, ivInputPrice, timeToExpiryYears } from './black76.js';
+import { secondsToNs } from './internal/ns';
 import type { MidHistoryView } from './kinematics.js';
 import {
   type DepthFlowView,
@@ -205,14 +206,8 @@ export class MarketStateError extends Error {
 const NO_TS = -(2n ** 63n);
 /** Maximum MBP-10 levels per side of a record. */
 const MAX_LEVELS = 10;
-const NS_PER_S = 1e9;
 const DEFAULT_RATE = 16;
 const MIN_CAPACITY = 16;
-
-/** Exact ns of a duration in seconds (§0.1). */
-function secondsToNs(seconds: number): bigint {
-  return BigInt(Math.round(seconds * NS_PER_S));
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Rings

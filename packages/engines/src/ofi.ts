@@ -11,6 +11,7 @@
  * @module
  */
 import { type Config, DEFAULT_CONFIG, type OFI_WINDOW_LABELS } from '@spymaster/schemas';
+import { firstAfter } from './internal/ns';
 
 const NS_PER_S = 1_000_000_000n;
 
@@ -132,19 +133,6 @@ export interface DepthFlowView {
   readonly filled: ArrayLike<number>;
   /** Contracts removed by cancellations (≥ 0). */
   readonly pulled: ArrayLike<number>;
-}
-
-/** First logical index in `[from, to)` whose timestamp is greater than `x` (`to` if none); O(log n). */
-function firstAfter(ts: ArrayLike<bigint>, from: number, to: number, x: bigint): number {
-  const cap = ts.length;
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const m = lo + ((hi - lo) >>> 1);
-    if ((ts[m % cap] ?? 0n) <= x) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   type SignalClass,
   type SweepDirection,
 } from '@spymaster/schemas';
+import { secondsToNs } from './internal/ns';
 
 /** The parameters the ScoreEngine reads (spec §7 parameter table). */
 export type ScoreParams = Pick<
@@ -224,11 +225,6 @@ export function confidenceTier(
   if (c >= params.CONF_HIGH) return 'HIGH';
   if (c >= params.CONF_MEDIUM) return 'MEDIUM';
   return 'LOW';
-}
-
-/** Convert a duration in seconds to exact integer ns (`W_ns = W_s · 10⁹`, §0.1), rounding to the nearest ns. */
-function secondsToNs(seconds: number): bigint {
-  return BigInt(Math.round(seconds * 1e9));
 }
 
 /** A snap time that went backwards for one level's trigger machine. */

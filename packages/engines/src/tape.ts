@@ -11,6 +11,7 @@
  * @module
  */
 import { type Config, DEFAULT_CONFIG, type SweepDirection } from '@spymaster/schemas';
+import { NS_PER_S, secondsToNs } from './internal/ns';
 
 /** The parameters the TapeEngine reads (spec §3 parameter table). */
 export type TapeParams = Pick<
@@ -148,14 +149,7 @@ export class TapeError extends Error {
     );
   }
 }
-
-const NS_PER_S = 1e9;
 const NS_PER_MS = 1e6;
-
-/** Exact ns of a duration in seconds (§0.1: `W_ns = W_s · 10⁹`). */
-function secondsToNs(seconds: number): bigint {
-  return BigInt(Math.round(seconds * NS_PER_S));
-}
 
 /**
  * The TapeEngine of spec §3. Stateless between snaps; holds its parameters and a small scratch buffer for the

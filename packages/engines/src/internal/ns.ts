@@ -1,0 +1,29 @@
+/**
+ * Event-time helpers shared by the engines (internal: not a public subpath).
+ * @internal
+ * @module
+ */
+
+/** ns per second as a float, for converting ns differences to seconds. */
+export const NS_PER_S = 1e9;
+
+/** Exact integer ns of a duration in seconds (§0.1: `W_ns = W_s · 10⁹`), rounded to the nearest ns. */
+export function secondsToNs(seconds: number): bigint {
+  return BigInt(Math.round(seconds * NS_PER_S));
+}
+
+/**
+ * First logical index in `[from, to)` of a ring column whose timestamp is greater than `x` (`to` if none);
+ * O(log n). Logical index `i` lives at physical slot `i % ts.length`; timestamps are non-decreasing in `[from, to)`.
+ */
+export function firstAfter(ts: ArrayLike<bigint>, from: number, to: number, x: bigint): number {
+  const cap = ts.length;
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const m = lo + ((hi - lo) >>> 1);
+    if ((ts[m % cap] ?? 0n) <= x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
