@@ -5,7 +5,7 @@
  *
  * Depth-flow records of the examples are derived from the book states and prints the spec gives by a test-only
  * reference of §1.2 steps 2–4 (pruneTs rule, passive-fill pool consumed FIFO, comparable prices, per-price
- * changes) — the approach of ofi.test.ts extended with the pool.
+ * changes) in reference-flow.ts, shared with the MarketState and OFI tests.
  */
 import { type BarrierState, DEFAULT_CONFIG, type Direction } from '@spymaster/schemas';
 import fc from 'fast-check';
@@ -18,23 +18,13 @@ import {
   createBarrierMetrics,
 } from '../src/barrier.js';
 import { type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID } from '../src/ofi.js';
+import { type Book, book, type FlowRow, type RefEv, referenceDepthFlow, TICK } from './reference-flow.js';
 
 const T0 = 1_765_895_400_000_000_000n;
 const S = 1_000_000_000n;
 const MS = 1_000_000n;
-const DEPTH = 10;
-const TICK = 0.25;
 const L = 4999.5;
 
-/** A book state: price (pt) → size, per side. */
-interface Book {
-  readonly bids: ReadonlyMap<number, number>;
-  readonly asks: ReadonlyMap<number, number>;
-}
-function book(bids: Record<string, number>, asks: Record<string, number>): Book {
-  const m = (r: Record<string, number>) => new Map(Object.entries(r).map(([p, q]) => [Number(p), q] as const));
-  return { bids: m(bids), asks: m(asks) };
-}
 /** `b` with one level set (size 0 removes it). */
 function set(b: Book, side: 'bid' | 'ask', price: number, size: number): Book {
   const m = new Map(side === 'bid' ? b.bids : b.asks);
@@ -56,14 +46,6 @@ function view(b: Book | null): BarrierBookView | null {
   };
 }
 
-interface FlowRow {
-  ts: bigint;
-  side: number;
-  tick: number;
-  added: number;
-  filled: number;
-  pulled: number;
-}
 function flowView(rows: readonly FlowRow[]): DepthFlowView {
   return {
     ts: rows.map((r) => r.ts),
@@ -75,98 +57,12 @@ function flowView(rows: readonly FlowRow[]): DepthFlowView {
   };
 }
 
-type Ev =
-  | {
-      readonly kind: 'trade';
-      readonly ts: bigint;
-      readonly price: number;
-      readonly size: number;
-      readonly aggr: number;
-    }
-  | { readonly kind: 'book'; readonly ts: bigint; readonly book: Book };
+type Ev = RefEv;
 
 const trade = (ts: bigint, aggr: number, size: number, price: number): Ev => ({ kind: 'trade', ts, price, size, aggr });
 const upd = (ts: bigint, b: Book): Ev => ({ kind: 'book', ts, book: b });
 
-/** Test-only MarketState subset: §1.1 step 3 (pool) and §1.2 steps 1–4 (prune, comparable prices, records). */
-function replay(events: readonly Ev[]): { rows: FlowRow[]; book: Book | null } {
-  const rows: FlowRow[] = [];
-  let cur: Book | null = null;
-  let bookTs: bigint | null = null;
-  let pruneTs: bigint | null = null;
-  const pool = new Map<string, { ts: bigint; rem: number }[]>();
-  const key = (side: number, tick: number) => `${side}:${tick}`;
-  for (const ev of events) {
-    if (ev.kind === 'trade') {
-      if (cur === null) continue;
-      let side = ev.aggr === 1 ? FLOW_SIDE_ASK : ev.aggr === -1 ? FLOW_SIDE_BID : 0;
-      if (ev.aggr === 0 && cur.bids.size > 0 && cur.asks.size > 0) {
-        const bb = Math.max(...cur.bids.keys());
-        const ba = Math.min(...cur.asks.keys());
-        if (bb < ba) side = ev.price >= ba ? FLOW_SIDE_ASK : ev.price <= bb ? FLOW_SIDE_BID : 0;
-      }
-      if (side === 0) continue;
-      const k = key(side, Math.round(ev.price / TICK));
-      const q = pool.get(k) ?? [];
-      q.push({ ts: ev.ts, rem: ev.size });
-      pool.set(k, q);
-      continue;
-    }
-    if (bookTs === null || ev.ts > bookTs) {
-      pruneTs = bookTs;
-      bookTs = ev.ts;
-    }
-    const next = ev.book;
-    if (cur === null) {
-      cur = next;
-      pool.clear();
-      continue;
-    }
-    for (const [k, q] of pool) {
-      pool.set(
-        k,
-        q.filter((e) => pruneTs === null || e.ts >= pruneTs),
-      );
-    }
-    const floor = (m: ReadonlyMap<number, number>) =>
-      m.size >= DEPTH ? Math.min(...m.keys()) : Number.NEGATIVE_INFINITY;
-    const ceil = (m: ReadonlyMap<number, number>) =>
-      m.size >= DEPTH ? Math.max(...m.keys()) : Number.POSITIVE_INFINITY;
-    const bidMin = Math.max(floor(cur.bids), floor(next.bids));
-    const askMax = Math.min(ceil(cur.asks), ceil(next.asks));
-    const side = (
-      code: number,
-      a: ReadonlyMap<number, number>,
-      b: ReadonlyMap<number, number>,
-      ok: (p: number) => boolean,
-    ) => {
-      const prices = [...new Set([...a.keys(), ...b.keys()])].filter(ok).sort((x, y) => x - y);
-      for (const p of prices) {
-        const tick = Math.round(p / TICK);
-        const d = (b.get(p) ?? 0) - (a.get(p) ?? 0);
-        if (d > 0) rows.push({ ts: ev.ts, side: code, tick, added: d, filled: 0, pulled: 0 });
-        if (d < 0) {
-          const lost = -d;
-          let filled = 0;
-          for (const e of pool.get(key(code, tick)) ?? []) {
-            const take = Math.min(e.rem, lost - filled);
-            e.rem -= take;
-            filled += take;
-          }
-          pool.set(
-            key(code, tick),
-            (pool.get(key(code, tick)) ?? []).filter((e) => e.rem > 0),
-          );
-          rows.push({ ts: ev.ts, side: code, tick, added: 0, filled, pulled: lost - filled });
-        }
-      }
-    };
-    side(FLOW_SIDE_BID, cur.bids, next.bids, (p) => p >= bidMin);
-    side(FLOW_SIDE_ASK, cur.asks, next.asks, (p) => p <= askMax);
-    cur = next;
-  }
-  return { rows, book: cur };
-}
+const replay = referenceDepthFlow;
 
 const engine = new BarrierEngine();
 function run(events: readonly Ev[], t: bigint, level = L, direction: Direction = 'DOWN'): BarrierMetrics {

@@ -19,8 +19,9 @@ import { BarrierEngine, type BarrierMetrics } from '../src/barrier.js';
 import { impliedVol, ivInputPrice, timeToExpiryYears } from '../src/black76.js';
 import { KinematicsEngine } from '../src/kinematics.js';
 import { MarketState, MarketStateError } from '../src/market-state.js';
-import { type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID, OFIEngine, ofiL1Record } from '../src/ofi.js';
+import { type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID, OFIEngine } from '../src/ofi.js';
 import { TapeEngine } from '../src/tape.js';
+import { type FlowRow, type RefEv, referenceDepthFlow } from './reference-flow.js';
 
 const T0 = 1_765_895_400_000_000_000n;
 const S = 1_000_000_000n;
@@ -110,115 +111,10 @@ function opt(ts: bigint, price: number, size: number, a: OptArgs = {}): OptionTr
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Test-only reference of §1.1 step 3 and §1.2 steps 1–5 (as in barrier.test.ts / ofi.test.ts)
+// Test-only reference of §1.1 step 3 and §1.2 steps 1–5: reference-flow.ts (shared with barrier/ofi tests)
 
-interface Book {
-  readonly bids: ReadonlyMap<number, number>;
-  readonly asks: ReadonlyMap<number, number>;
-}
 const toMap = (r: Side) => new Map(Object.entries(r).map(([p, q]) => [Number(p), q] as const));
-interface FlowRow {
-  ts: bigint;
-  side: number;
-  tick: number;
-  added: number;
-  filled: number;
-  pulled: number;
-}
-type RefEv =
-  | { kind: 'trade'; ts: bigint; price: number; size: number; aggr: number }
-  | { kind: 'book'; ts: bigint; book: Book; snap: boolean };
-function best(b: Book) {
-  const bp = Math.max(...b.bids.keys());
-  const ap = Math.min(...b.asks.keys());
-  return {
-    bidPx: b.bids.size > 0 ? bp : 0,
-    bidSz: b.bids.get(bp) ?? 0,
-    askPx: b.asks.size > 0 ? ap : 0,
-    askSz: b.asks.get(ap) ?? 0,
-  };
-}
-function reference(events: readonly RefEv[]): { rows: FlowRow[]; l1: { ts: bigint; e: number }[] } {
-  const rows: FlowRow[] = [];
-  const l1: { ts: bigint; e: number }[] = [];
-  let cur: Book | null = null;
-  let bookTs: bigint | null = null;
-  let pruneTs: bigint | null = null;
-  const pool = new Map<string, { ts: bigint; rem: number }[]>();
-  const key = (side: number, tick: number) => `${side}:${tick}`;
-  for (const ev of events) {
-    if (ev.kind === 'trade') {
-      if (cur === null) continue;
-      let side = ev.aggr === 1 ? FLOW_SIDE_ASK : ev.aggr === -1 ? FLOW_SIDE_BID : 0;
-      if (ev.aggr === 0 && cur.bids.size > 0 && cur.asks.size > 0) {
-        const bb = Math.max(...cur.bids.keys());
-        const ba = Math.min(...cur.asks.keys());
-        if (bb < ba) side = ev.price >= ba ? FLOW_SIDE_ASK : ev.price <= bb ? FLOW_SIDE_BID : 0;
-      }
-      if (side === 0) continue;
-      const k = key(side, Math.round(ev.price / TICK));
-      const q = pool.get(k) ?? [];
-      q.push({ ts: ev.ts, rem: ev.size });
-      pool.set(k, q);
-      continue;
-    }
-    if (bookTs === null || ev.ts > bookTs) {
-      pruneTs = bookTs;
-      bookTs = ev.ts;
-    }
-    const next = ev.book;
-    if (cur === null || ev.snap) {
-      cur = next;
-      pool.clear();
-      continue;
-    }
-    const e = ofiL1Record(best(cur), best(next), false);
-    if (e !== null) l1.push({ ts: ev.ts, e });
-    for (const [k, q] of pool) {
-      pool.set(
-        k,
-        q.filter((x) => pruneTs === null || x.ts >= pruneTs),
-      );
-    }
-    const floor = (m: ReadonlyMap<number, number>) =>
-      m.size >= DEPTH ? Math.min(...m.keys()) : Number.NEGATIVE_INFINITY;
-    const ceil = (m: ReadonlyMap<number, number>) =>
-      m.size >= DEPTH ? Math.max(...m.keys()) : Number.POSITIVE_INFINITY;
-    const bidMin = Math.max(floor(cur.bids), floor(next.bids));
-    const askMax = Math.min(ceil(cur.asks), ceil(next.asks));
-    const side = (
-      code: number,
-      a: ReadonlyMap<number, number>,
-      b: ReadonlyMap<number, number>,
-      ok: (p: number) => boolean,
-    ) => {
-      const prices = [...new Set([...a.keys(), ...b.keys()])].filter(ok).sort((x, y) => x - y);
-      for (const p of prices) {
-        const tick = Math.round(p / TICK);
-        const d = (b.get(p) ?? 0) - (a.get(p) ?? 0);
-        if (d > 0) rows.push({ ts: ev.ts, side: code, tick, added: d, filled: 0, pulled: 0 });
-        if (d < 0) {
-          const lost = -d;
-          let filled = 0;
-          for (const x of pool.get(key(code, tick)) ?? []) {
-            const take = Math.min(x.rem, lost - filled);
-            x.rem -= take;
-            filled += take;
-          }
-          pool.set(
-            key(code, tick),
-            (pool.get(key(code, tick)) ?? []).filter((x) => x.rem > 0),
-          );
-          rows.push({ ts: ev.ts, side: code, tick, added: 0, filled, pulled: lost - filled });
-        }
-      }
-    };
-    side(FLOW_SIDE_BID, cur.bids, next.bids, (p) => p >= bidMin);
-    side(FLOW_SIDE_ASK, cur.asks, next.asks, (p) => p <= askMax);
-    cur = next;
-  }
-  return { rows, l1 };
-}
+const reference = referenceDepthFlow;
 
 /** A scenario step: a trade or a book state (feeds both MarketState and the reference). */
 type Step =

@@ -9,7 +9,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type BestQuotes,
   type DepthFlowView,
   FLOW_SIDE_ASK,
   FLOW_SIDE_BID,
@@ -20,39 +19,10 @@ import {
   ofiL1Sum,
   ofiPriceSum,
 } from '../src/ofi.js';
+import { type Book, best, book, DEPTH, type FlowRow } from './reference-flow.js';
 
 const T0 = 1_765_895_400_000_000_000n;
 const S = 1_000_000_000n;
-const DEPTH = 10;
-
-/** A book state: price (pt) → size, per side. */
-interface Book {
-  readonly bids: ReadonlyMap<number, number>;
-  readonly asks: ReadonlyMap<number, number>;
-}
-function book(bids: Record<string, number>, asks: Record<string, number>): Book {
-  const m = (r: Record<string, number>) => new Map(Object.entries(r).map(([p, q]) => [Number(p), q] as const));
-  return { bids: m(bids), asks: m(asks) };
-}
-function best(b: Book): BestQuotes {
-  const bp = Math.max(...b.bids.keys());
-  const ap = Math.min(...b.asks.keys());
-  return {
-    bidPx: b.bids.size > 0 ? bp : 0,
-    bidSz: b.bids.get(bp) ?? 0,
-    askPx: b.asks.size > 0 ? ap : 0,
-    askSz: b.asks.get(ap) ?? 0,
-  };
-}
-
-interface FlowRow {
-  ts: bigint;
-  side: number;
-  tick: number;
-  added: number;
-  filled: number;
-  pulled: number;
-}
 
 /** §1.2 steps 3–4 without a passive pool: records of one update, bids before asks, ascending price. */
 function diff(ts: bigint, prev: Book, next: Book): FlowRow[] {
