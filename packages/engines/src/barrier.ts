@@ -13,7 +13,7 @@
  * @module
  */
 import { type BarrierState, type Config, DEFAULT_CONFIG, type Direction } from '@spymaster/schemas';
-import { firstAfter, secondsToNs } from './internal/ns';
+import { firstAfter, isRingRange, secondsToNs } from './internal/ns';
 import { type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID } from './ofi.js';
 
 /** The parameters the BarrierEngine reads (spec §2 parameter table, plus `TICK_SIZE` and `BOOK_DEPTH` of §1). */
@@ -286,11 +286,7 @@ export class BarrierEngine {
   ): BarrierMetrics {
     const cap = flow.ts.length;
     if (
-      !Number.isSafeInteger(from) ||
-      !Number.isSafeInteger(to) ||
-      from < 0 ||
-      to < from ||
-      to - from > cap ||
+      !isRingRange(from, to, cap) ||
       flow.side.length !== cap ||
       flow.tick.length !== cap ||
       flow.added.length !== cap ||

@@ -11,7 +11,7 @@
  * @module
  */
 import { type Config, DEFAULT_CONFIG, type SweepDirection } from '@spymaster/schemas';
-import { NS_PER_S, secondsToNs } from './internal/ns';
+import { isRingRange, NS_PER_S, secondsToNs } from './internal/ns';
 
 /** The parameters the TapeEngine reads (spec §3 parameter table). */
 export type TapeParams = Pick<
@@ -198,11 +198,7 @@ export class TapeEngine {
   ): TapeMetrics {
     const cap = trades.ts.length;
     if (
-      !Number.isSafeInteger(from) ||
-      !Number.isSafeInteger(to) ||
-      from < 0 ||
-      to < from ||
-      to - from > cap ||
+      !isRingRange(from, to, cap) ||
       trades.price.length !== cap ||
       trades.size.length !== cap ||
       trades.aggressor.length !== cap

@@ -27,3 +27,8 @@ export function firstAfter(ts: ArrayLike<bigint>, from: number, to: number, x: b
   }
   return lo;
 }
+
+/** True when `[from, to)` is a valid logical range of a ring of `capacity` slots (integers, ordered, ≤ capacity long). */
+export function isRingRange(from: number, to: number, capacity: number): boolean {
+  return Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 0 && to >= from && to - from <= capacity;
+}
