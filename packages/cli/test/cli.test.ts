@@ -1,10 +1,21 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/index.js';
+
+// Scratch directories of this file, removed when it finishes so runs leave nothing behind in the temp dir.
+const scratch: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratch.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
 
 const here = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = join(here, '..', '..', '..', '..', 'shared', 'fixtures', 'dbn');
@@ -83,7 +94,7 @@ describe('spymaster dbn', () => {
   });
 
   it('reports corrupt input with file, byte offset and record index (exit 1)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spymaster-cli-'));
+    const dir = tempDir('spymaster-cli-');
     const path = join(dir, 'cut.dbn');
     const { readFileSync } = await import('node:fs');
     const bytes = readFileSync(fixture('test_data.mbo.dbn'));
@@ -137,7 +148,7 @@ describe('the built executable', () => {
 
 describe('spymaster sim', () => {
   it('writes the five DBN files of each simulated day and lists them', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'spymaster-sim-cli-'));
+    const out = tempDir('spymaster-sim-cli-');
     const c = capture();
     expect(
       await main(['sim', '--start', '2025-12-19', '--days', '2', '--seed', '3', '--end', '04:20', '--out', out], c.io),
