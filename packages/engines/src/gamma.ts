@@ -12,7 +12,7 @@
  * @module
  */
 import type { Config, FuelEffect, GammaWall, OptionRight } from '@spymaster/schemas';
-import { black76Gamma, timeToExpiryYears } from './black76.js';
+import { black76Gamma, normPdf, timeToExpiryYears } from './black76.js';
 
 /** One 0DTE option contract of the inventory at the snap, with its volatility already resolved (§4.4). */
 export interface GammaContract {
@@ -386,6 +386,61 @@ export function gammaAt(
   return sum;
 }
 
+/**
+ * `gammaAt` for many `x` of one book: the per-contract terms that do not depend on `x` (`e^{−rT}`, `√T`, `σ√T`,
+ * `σ²T/2`, `−N`) are computed once, and contracts whose Γ is 0 at every `x` (expired, `σ = 0`, `N = 0`) are
+ * dropped. Every remaining operation is the one `black76Gamma`/`dealerGamma` perform, in the same order, so the
+ * result is bit-identical to `gammaAt` (a dropped contract adds ±0, which leaves a sum that started at +0 unchanged).
+ */
+function gridGamma(
+  book: GammaBook,
+  config: Pick<Config, 'RISK_FREE_RATE' | 'OPTION_MULTIPLIER'>,
+): (x: number) => number {
+  const r = config.RISK_FREE_RATE;
+  const mult = config.OPTION_MULTIPLIER;
+  const cs = book.contracts;
+  const n0 = cs.length;
+  const shift = new Float64Array(n0);
+  const K = new Float64Array(n0);
+  const sigma = new Float64Array(n0);
+  const dr = new Float64Array(n0);
+  const sqrtT = new Float64Array(n0);
+  const sst = new Float64Array(n0);
+  const half = new Float64Array(n0);
+  const negN = new Float64Array(n0);
+  let n = 0;
+  for (let i = 0; i < n0; i++) {
+    const c = cs[i] as GammaContract;
+    const T = book.T[i] as number;
+    // A non-finite N makes even a zero Γ contribute NaN: keep the plain path for such a (rejected upstream) book.
+    if (!Number.isFinite(c.N)) return (x) => gammaAt(book, x, config);
+    if (c.N === 0 || !(T > 0 && c.sigma > 0 && c.strike > 0)) continue;
+    shift[n] = book.shift[i] as number;
+    K[n] = c.strike;
+    sigma[n] = c.sigma;
+    dr[n] = Math.exp(-r * T);
+    sqrtT[n] = Math.sqrt(T);
+    sst[n] = c.sigma * (sqrtT[n] as number);
+    half[n] = (c.sigma * c.sigma * T) / 2;
+    negN[n] = -c.N;
+    n++;
+  }
+  return (x: number): number => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const F = x - (shift[i] as number);
+      const s = sigma[i] as number;
+      let g = 0;
+      if (F > 0) {
+        const d1 = (Math.log(F / (K[i] as number)) + (half[i] as number)) / (sst[i] as number);
+        g = ((dr[i] as number) * normPdf(d1)) / (F * s * (sqrtT[i] as number));
+      }
+      sum += (negN[i] as number) * g * mult;
+    }
+    return sum;
+  };
+}
+
 /** Half-width of the `es.hvl` grid in steps of 0.25 pt (`FUEL_STRIKE_RANGE / 0.25` = 300 by default). */
 function gridSteps(range: number): number {
   return Math.floor(range / 0.25);
@@ -406,6 +461,7 @@ export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
   const spot = book.spot;
   if (spot === null || book.contracts.length === 0) return null;
   const steps = gridSteps(config.FUEL_STRIKE_RANGE);
+  const at = gridGamma(book, config);
   let prevX = 0;
   let prevG = 0;
   let havePrev = false;
@@ -413,7 +469,7 @@ export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
   let bestD = Number.POSITIVE_INFINITY;
   for (let k = -steps; k <= steps; k++) {
     const x = spot + 0.25 * k;
-    const g = gammaAt(book, x, config);
+    const g = at(x);
     if (g === 0) continue;
     if (havePrev && (prevG < 0 ? g > 0 : g < 0)) {
       const root = prevX + ((x - prevX) * prevG) / (prevG - g);

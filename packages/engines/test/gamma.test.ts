@@ -452,6 +452,41 @@ describe('§4 properties', () => {
     );
   });
 
+  it('es.hvl is bit-identical to the §4.6 scan over gammaAt (incl. expired and N = 0 contracts)', () => {
+    const reference = (book: ReturnType<typeof buildGammaBook>): number | null => {
+      if (book.spot === null || book.contracts.length === 0) return null;
+      const pts = grid(book);
+      let best: number | null = null;
+      for (let i = 1; i < pts.length; i++) {
+        const a = pts[i - 1] as { x: number; g: number };
+        const b = pts[i] as { x: number; g: number };
+        if (a.g < 0 ? b.g > 0 : b.g < 0) {
+          const root = a.x + ((b.x - a.x) * a.g) / (a.g - b.g);
+          const d = Math.abs(root - book.spot);
+          const bd = best === null ? Number.POSITIVE_INFINITY : Math.abs(best - book.spot);
+          if (d < bd || (d === bd && best !== null && root < best)) best = root;
+        }
+      }
+      return best;
+    };
+    const mixedArb = bookArb.chain((cs) =>
+      fc.tuple(
+        ...cs.map((c) =>
+          fc
+            .constantFrom<'live' | 'flat' | 'expired'>('live', 'live', 'flat', 'expired')
+            .map((k) => (k === 'flat' ? { ...c, N: 0 } : k === 'expired' ? { ...c, expiration_ns: SNAP } : c)),
+        ),
+      ),
+    );
+    fc.assert(
+      fc.property(mixedArb, marketArb, (cs, m) => {
+        const book = buildGammaBook(cs, market(m), C);
+        expect(Object.is(gammaFlip(book, C), reference(book))).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it('7. basis consistency: shifting spot and b together keeps g_c and moves K̂_c; b = 0 behaves like F', () => {
     fc.assert(
       fc.property(
