@@ -462,26 +462,58 @@ export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
   if (spot === null || book.contracts.length === 0) return null;
   const steps = gridSteps(config.FUEL_STRIKE_RANGE);
   const at = gridGamma(book, config);
-  let prevX = 0;
-  let prevG = 0;
-  let havePrev = false;
+  // The root of a pair lies between its points, so a pair whose inner point is farther from spot than the best
+  // root so far cannot win: scan outward from spot and stop each side there. Same pairs, same formula, same
+  // (distance, then lower root) minimum as the full −K…K scan; the slack keeps the cut safe against rounding.
   let best: number | null = null;
   let bestD = Number.POSITIVE_INFINITY;
-  for (let k = -steps; k <= steps; k++) {
-    const x = spot + 0.25 * k;
-    const g = at(x);
-    if (g === 0) continue;
-    if (havePrev && (prevG < 0 ? g > 0 : g < 0)) {
-      const root = prevX + ((x - prevX) * prevG) / (prevG - g);
-      const d = Math.abs(root - spot);
-      if (d < bestD || (d === bestD && best !== null && root < best)) {
-        best = root;
-        bestD = d;
-      }
+  const consider = (x0: number, g0: number, x1: number, g1: number): void => {
+    if (!(g0 < 0 ? g1 > 0 : g1 < 0)) return;
+    const root = x0 + ((x1 - x0) * g0) / (g0 - g1);
+    const d = Math.abs(root - spot);
+    if (d < bestD || (d === bestD && best !== null && root < best)) {
+      best = root;
+      bestD = d;
     }
-    prevX = x;
-    prevG = g;
-    havePrev = true;
+  };
+  const beyond = (distance: number): boolean => distance > bestD + 1e-9;
+  // First non-zero point at or right of spot, and first one left of it.
+  let kR = 0;
+  let gR = 0;
+  for (; kR <= steps; kR++) {
+    gR = at(spot + 0.25 * kR);
+    if (gR !== 0) break;
+  }
+  let kL = -1;
+  let gL = 0;
+  for (; kL >= -steps; kL--) {
+    gL = at(spot + 0.25 * kL);
+    if (gL !== 0) break;
+  }
+  if (kR <= steps && kL >= -steps) consider(spot + 0.25 * kL, gL, spot + 0.25 * kR, gR);
+  if (kR <= steps) {
+    let prevX = spot + 0.25 * kR;
+    let prevG = gR;
+    for (let k = kR + 1; k <= steps && !beyond(prevX - spot); k++) {
+      const x = spot + 0.25 * k;
+      const g = at(x);
+      if (g === 0) continue;
+      consider(prevX, prevG, x, g);
+      prevX = x;
+      prevG = g;
+    }
+  }
+  if (kL >= -steps) {
+    let prevX = spot + 0.25 * kL;
+    let prevG = gL;
+    for (let k = kL - 1; k >= -steps && !beyond(spot - prevX); k--) {
+      const x = spot + 0.25 * k;
+      const g = at(x);
+      if (g === 0) continue;
+      consider(x, g, prevX, prevG);
+      prevX = x;
+      prevG = g;
+    }
   }
   return best;
 }

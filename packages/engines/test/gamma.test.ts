@@ -483,8 +483,47 @@ describe('§4 properties', () => {
         const book = buildGammaBook(cs, market(m), C);
         expect(Object.is(gammaFlip(book, C), reference(book))).toBe(true);
       }),
-      { numRuns: 40 },
+      { numRuns: 100 },
     );
+    // Spot moved next to a root (G does not depend on spot): the pair straddling spot and the outward cut matter.
+    let near = 0;
+    fc.assert(
+      fc.property(mixedArb, marketArb, fc.integer({ min: -6, max: 6 }), (cs, m, off) => {
+        const root = reference(buildGammaBook(cs, market(m), C));
+        if (root === null) return;
+        const book = buildGammaBook(cs, market({ ...m, spot: Math.round(root * 4) / 4 + 0.25 * off }), C);
+        const hvl = reference(book);
+        if (hvl !== null && Math.abs(hvl - (book.spot as number)) < 2) near++;
+        expect(Object.is(gammaFlip(book, C), hvl)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    expect(near).toBeGreaterThan(20);
+    // Spot between two roots, nearly equidistant: the cut on one side must not drop the nearer root of the other.
+    const roots = (book: ReturnType<typeof buildGammaBook>): number[] => {
+      const pts = grid(book);
+      const out: number[] = [];
+      for (let i = 1; i < pts.length; i++) {
+        const a = pts[i - 1] as { x: number; g: number };
+        const b = pts[i] as { x: number; g: number };
+        if (a.g < 0 ? b.g > 0 : b.g < 0) out.push(a.x + ((b.x - a.x) * a.g) / (a.g - b.g));
+      }
+      return out;
+    };
+    let between = 0;
+    fc.assert(
+      fc.property(mixedArb, marketArb, fc.nat(), fc.integer({ min: -2, max: 2 }), (cs, m, pick, off) => {
+        const rs = roots(buildGammaBook(cs, market(m), C));
+        if (rs.length < 2) return;
+        const i = pick % (rs.length - 1);
+        const mid = ((rs[i] as number) + (rs[i + 1] as number)) / 2;
+        const book = buildGammaBook(cs, market({ ...m, spot: Math.round(mid * 4) / 4 + 0.25 * off }), C);
+        between++;
+        expect(Object.is(gammaFlip(book, C), reference(book))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+    expect(between).toBeGreaterThan(30);
   });
 
   it('7. basis consistency: shifting spot and b together keeps g_c and moves K̂_c; b = 0 behaves like F', () => {
