@@ -17,8 +17,8 @@ import {
   type BarrierMetrics,
   createBarrierMetrics,
 } from '../src/barrier.js';
-import { type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID } from '../src/ofi.js';
-import { type Book, book, type FlowRow, type RefEv, referenceDepthFlow, TICK } from './reference-flow.js';
+import { FLOW_SIDE_ASK, FLOW_SIDE_BID } from '../src/ofi.js';
+import { type Book, book, type FlowRow, flowView, type RefEv, referenceDepthFlow, TICK } from './reference-flow.js';
 
 const T0 = 1_765_895_400_000_000_000n;
 const S = 1_000_000_000n;
@@ -43,17 +43,6 @@ function view(b: Book | null): BarrierBookView | null {
     askPx: asks.map((e) => e[0]),
     askSz: asks.map((e) => e[1]),
     askCount: asks.length,
-  };
-}
-
-function flowView(rows: readonly FlowRow[]): DepthFlowView {
-  return {
-    ts: rows.map((r) => r.ts),
-    side: rows.map((r) => r.side),
-    tick: rows.map((r) => r.tick),
-    added: rows.map((r) => r.added),
-    filled: rows.map((r) => r.filled),
-    pulled: rows.map((r) => r.pulled),
   };
 }
 

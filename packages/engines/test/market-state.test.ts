@@ -19,9 +19,9 @@ import { BarrierEngine, type BarrierMetrics } from '../src/barrier.js';
 import { impliedVol, ivInputPrice, timeToExpiryYears } from '../src/black76.js';
 import { KinematicsEngine } from '../src/kinematics.js';
 import { MarketState, MarketStateError } from '../src/market-state.js';
-import { type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID, OFIEngine } from '../src/ofi.js';
+import { FLOW_SIDE_ASK, FLOW_SIDE_BID, OFIEngine } from '../src/ofi.js';
 import { TapeEngine } from '../src/tape.js';
-import { type FlowRow, type RefEv, referenceDepthFlow } from './reference-flow.js';
+import { type FlowRow, flowView, type RefEv, referenceDepthFlow } from './reference-flow.js';
 
 const T0 = 1_765_895_400_000_000_000n;
 const S = 1_000_000_000n;
@@ -170,16 +170,6 @@ function l1Rows(ms: MarketState): { ts: bigint; e: number }[] {
   for (let i = from; i < to; i++) out.push({ ts: v.ts[i % v.ts.length] ?? 0n, e: v.e[i % v.ts.length] ?? 0 });
   return out;
 }
-function flowViewOf(rows: readonly FlowRow[]): DepthFlowView {
-  return {
-    ts: rows.map((r) => r.ts),
-    side: rows.map((r) => r.side),
-    tick: rows.map((r) => r.tick),
-    added: rows.map((r) => r.added),
-    filled: rows.map((r) => r.filled),
-    pulled: rows.map((r) => r.pulled),
-  };
-}
 
 const barrier = new BarrierEngine();
 const ofi = new OFIEngine();
@@ -196,7 +186,7 @@ function barrierVia(steps: readonly Step[], t: bigint): BarrierMetrics {
   const got = barrier.evaluate(ms.flowView(), from, to, ms.bookView(), t, L, 'DOWN');
   const [wf, wt] = ms.flowRange(t, DEFAULT_CONFIG.W_b);
   expect(barrier.evaluate(ms.flowView(), wf, wt, ms.bookView(), t, L, 'DOWN')).toStrictEqual(got);
-  const refView = flowViewOf(ref.rows);
+  const refView = flowView(ref.rows);
   expect(barrier.evaluate(refView, 0, ref.rows.length, ms.bookView(), t, L, 'DOWN')).toStrictEqual(got);
   return got;
 }
@@ -358,7 +348,7 @@ describe('MarketState with the OFI examples O-1 … O-3 (§1.2 step 5, §6)', ()
     ms.advanceClock(t);
     const got = ofi.evaluate(ms.l1OfiView(), ...ms.l1Range(), ms.flowView(), ...ms.flowRange(), t);
     const refL1 = { ts: ref.l1.map((r) => r.ts), e: ref.l1.map((r) => r.e) };
-    expect(ofi.evaluate(refL1, 0, ref.l1.length, flowViewOf(ref.rows), 0, ref.rows.length, t)).toStrictEqual(got);
+    expect(ofi.evaluate(refL1, 0, ref.l1.length, flowView(ref.rows), 0, ref.rows.length, t)).toStrictEqual(got);
     expect(ms.ofiL1(t, 30)).toBe(got.ofi_30s);
     expect(ms.ofiPrice(t, 30)).toBe(got.ofi_integrated_30s);
     return { ms, got, ref };

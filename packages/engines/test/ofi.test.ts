@@ -19,35 +19,17 @@ import {
   ofiL1Sum,
   ofiPriceSum,
 } from '../src/ofi.js';
-import { type Book, best, book, DEPTH, type FlowRow } from './reference-flow.js';
+import { type Book, best, book, type FlowRow, flowView, referenceDepthFlow } from './reference-flow.js';
 
 const T0 = 1_765_895_400_000_000_000n;
 const S = 1_000_000_000n;
 
 /** §1.2 steps 3–4 without a passive pool: records of one update, bids before asks, ascending price. */
 function diff(ts: bigint, prev: Book, next: Book): FlowRow[] {
-  const floor = (m: ReadonlyMap<number, number>) =>
-    m.size >= DEPTH ? Math.min(...m.keys()) : Number.NEGATIVE_INFINITY;
-  const ceil = (m: ReadonlyMap<number, number>) => (m.size >= DEPTH ? Math.max(...m.keys()) : Number.POSITIVE_INFINITY);
-  const bidMin = Math.max(floor(prev.bids), floor(next.bids));
-  const askMax = Math.min(ceil(prev.asks), ceil(next.asks));
-  const rows: FlowRow[] = [];
-  const side = (
-    code: number,
-    a: ReadonlyMap<number, number>,
-    b: ReadonlyMap<number, number>,
-    ok: (p: number) => boolean,
-  ) => {
-    const prices = [...new Set([...a.keys(), ...b.keys()])].filter(ok).sort((x, y) => x - y);
-    for (const p of prices) {
-      const d = (b.get(p) ?? 0) - (a.get(p) ?? 0);
-      if (d > 0) rows.push({ ts, side: code, tick: Math.round(p / 0.25), added: d, filled: 0, pulled: 0 });
-      if (d < 0) rows.push({ ts, side: code, tick: Math.round(p / 0.25), added: 0, filled: 0, pulled: -d });
-    }
-  };
-  side(FLOW_SIDE_BID, prev.bids, next.bids, (p) => p >= bidMin);
-  side(FLOW_SIDE_ASK, prev.asks, next.asks, (p) => p <= askMax);
-  return rows;
+  return referenceDepthFlow([
+    { kind: 'book', ts, book: prev },
+    { kind: 'book', ts, book: next },
+  ]).rows;
 }
 
 interface Rings {
@@ -58,16 +40,6 @@ interface Rings {
 }
 function l1View(rows: readonly { ts: bigint; e: number }[]): L1OfiView {
   return { ts: rows.map((r) => r.ts), e: rows.map((r) => r.e) };
-}
-function flowView(rows: readonly FlowRow[]): DepthFlowView {
-  return {
-    ts: rows.map((r) => r.ts),
-    side: rows.map((r) => r.side),
-    tick: rows.map((r) => r.tick),
-    added: rows.map((r) => r.added),
-    filled: rows.map((r) => r.filled),
-    pulled: rows.map((r) => r.pulled),
-  };
 }
 /** Feed book states (ts, book, is_snapshot) like MarketState would and return the two rings. */
 function replay(states: readonly (readonly [bigint, Book, boolean?])[]): Rings {

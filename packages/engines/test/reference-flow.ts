@@ -3,7 +3,7 @@
  * prune, comparable prices, added/filled/pulled records, best-level OFI). Written the slow, obvious way with maps
  * so the engine tests (barrier, market-state, ofi) can check the fast ring-buffer code against one oracle.
  */
-import { type BestQuotes, FLOW_SIDE_ASK, FLOW_SIDE_BID, ofiL1Record } from '../src/ofi.js';
+import { type BestQuotes, type DepthFlowView, FLOW_SIDE_ASK, FLOW_SIDE_BID, ofiL1Record } from '../src/ofi.js';
 
 /** MBP-10 levels shown per side. */
 export const DEPTH = 10;
@@ -42,6 +42,18 @@ export interface FlowRow {
   added: number;
   filled: number;
   pulled: number;
+}
+
+/** Column view of flow records, as MarketState exposes its ring (one slot per record, no wrap). */
+export function flowView(rows: readonly FlowRow[]): DepthFlowView {
+  return {
+    ts: rows.map((r) => r.ts),
+    side: rows.map((r) => r.side),
+    tick: rows.map((r) => r.tick),
+    added: rows.map((r) => r.added),
+    filled: rows.map((r) => r.filled),
+    pulled: rows.map((r) => r.pulled),
+  };
 }
 
 /** A reference input: a futures trade or a full book state (a snapshot resets the book and the pool). */
