@@ -21,13 +21,11 @@ import { KinematicsEngine } from '../src/kinematics.js';
 import { MarketState, MarketStateError } from '../src/market-state.js';
 import { FLOW_SIDE_ASK, FLOW_SIDE_BID, OFIEngine } from '../src/ofi.js';
 import { TapeEngine } from '../src/tape.js';
-import { type FlowRow, flowView, type RefEv, referenceDepthFlow } from './reference-flow.js';
+import { DEPTH, type FlowRow, flowView, type RefEv, referenceDepthFlow, TICK } from './reference-flow.js';
 
 const T0 = 1_765_895_400_000_000_000n;
 const S = 1_000_000_000n;
 const MS = 1_000_000n;
-const TICK = 0.25;
-const DEPTH = 10;
 const F = 'ESH6';
 const at = (ms: number) => T0 + BigInt(ms) * MS;
 
