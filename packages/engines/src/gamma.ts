@@ -387,17 +387,25 @@ export function gammaAt(
 }
 
 /**
- * `gammaAt` for many `x` of one book: the per-contract terms that do not depend on `x` (`e^{−rT}`, `√T`, `σ√T`,
- * `σ²T/2`, `−N`) are computed once, and contracts whose Γ is 0 at every `x` (expired, `σ = 0`, `N = 0`) are
- * dropped. Every remaining operation is the one `black76Gamma`/`dealerGamma` perform, in the same order, so the
- * result is bit-identical to `gammaAt` (a dropped contract adds ±0, which leaves a sum that started at +0 unchanged).
+ * The per-contract terms of `gammaAt` that do not depend on `x` (`e^{−rT}`, `√T`, `σ√T`, `σ²T/2`, `−N`), for the
+ * contracts whose Γ is not 0 at every `x` (expired, `σ = 0` and `N = 0` contracts are dropped: they add ±0, which
+ * leaves a sum that started at +0 unchanged). Null if some `N` is not finite (then even a zero Γ adds NaN).
  */
-function gridGamma(
-  book: GammaBook,
-  config: Pick<Config, 'RISK_FREE_RATE' | 'OPTION_MULTIPLIER'>,
-): (x: number) => number {
+interface GridTerms {
+  readonly n: number;
+  readonly shift: Float64Array;
+  readonly K: Float64Array;
+  readonly sigma: Float64Array;
+  readonly dr: Float64Array;
+  readonly sqrtT: Float64Array;
+  readonly sst: Float64Array;
+  readonly half: Float64Array;
+  readonly negN: Float64Array;
+  readonly mult: number;
+}
+
+function gridTerms(book: GammaBook, config: Pick<Config, 'RISK_FREE_RATE' | 'OPTION_MULTIPLIER'>): GridTerms | null {
   const r = config.RISK_FREE_RATE;
-  const mult = config.OPTION_MULTIPLIER;
   const cs = book.contracts;
   const n0 = cs.length;
   const shift = new Float64Array(n0);
@@ -412,8 +420,7 @@ function gridGamma(
   for (let i = 0; i < n0; i++) {
     const c = cs[i] as GammaContract;
     const T = book.T[i] as number;
-    // A non-finite N makes even a zero Γ contribute NaN: keep the plain path for such a (rejected upstream) book.
-    if (!Number.isFinite(c.N)) return (x) => gammaAt(book, x, config);
+    if (!Number.isFinite(c.N)) return null;
     if (c.N === 0 || !(T > 0 && c.sigma > 0 && c.strike > 0)) continue;
     shift[n] = book.shift[i] as number;
     K[n] = c.strike;
@@ -425,21 +432,45 @@ function gridGamma(
     negN[n] = -c.N;
     n++;
   }
-  return (x: number): number => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const F = x - (shift[i] as number);
-      const s = sigma[i] as number;
-      let g = 0;
-      if (F > 0) {
-        const d1 = (Math.log(F / (K[i] as number)) + (half[i] as number)) / (sst[i] as number);
-        g = ((dr[i] as number) * normPdf(d1)) / (F * s * (sqrtT[i] as number));
-      }
-      sum += (negN[i] as number) * g * mult;
-    }
-    return sum;
-  };
+  return { n, shift, K, sigma, dr, sqrtT, sst, half, negN, mult: config.OPTION_MULTIPLIER };
 }
+
+/**
+ * Contract `i`'s term of `G(x)`: exactly the operations of `black76Gamma` and `dealerGamma`, in the same order, so
+ * summing the terms in contract order is bit-identical to {@link gammaAt}.
+ */
+function termAt(g: GridTerms, i: number, x: number): number {
+  const F = x - (g.shift[i] as number);
+  const s = g.sigma[i] as number;
+  let gamma = 0;
+  if (F > 0) {
+    const d1 = (Math.log(F / (g.K[i] as number)) + (g.half[i] as number)) / (g.sst[i] as number);
+    gamma = ((g.dr[i] as number) * normPdf(d1)) / (F * s * (g.sqrtT[i] as number));
+  }
+  return (g.negN[i] as number) * gamma * g.mult;
+}
+
+/** `G(x)` from the hoisted terms (bit-identical to {@link gammaAt}). */
+function sumAt(g: GridTerms, x: number): number {
+  let sum = 0;
+  for (let i = 0; i < g.n; i++) sum += termAt(g, i, x);
+  return sum;
+}
+
+/**
+ * Coarse-grid spacing (in 0.25-pt steps) of the certified `es.hvl` scan. Every 12th grid point is evaluated per
+ * contract; the points between two such nodes are evaluated only if the interval cannot be proved one-signed.
+ */
+const HVL_NODE_STEP = 12;
+
+/**
+ * Relative slack of the one-signed proof. The bounds below hold for the exact Γ; the computed grid values differ
+ * from it by a few ulps per term and by at most `n·ε` of `Σ|terms|` in the sum, far below 1e-9 of it.
+ */
+const HVL_CERT_SLACK = 1e-9;
+
+/** Smallest bound the proof relies on (keeps it away from subnormal Γ, where relative error bounds fail). */
+const HVL_CERT_FLOOR = 1e-290;
 
 /** Half-width of the `es.hvl` grid in steps of 0.25 pt (`FUEL_STRIKE_RANGE / 0.25` = 300 by default). */
 function gridSteps(range: number): number {
@@ -461,59 +492,137 @@ export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
   const spot = book.spot;
   if (spot === null || book.contracts.length === 0) return null;
   const steps = gridSteps(config.FUEL_STRIKE_RANGE);
-  const at = gridGamma(book, config);
-  // The root of a pair lies between its points, so a pair whose inner point is farther from spot than the best
-  // root so far cannot win: scan outward from spot and stop each side there. Same pairs, same formula, same
-  // (distance, then lower root) minimum as the full −K…K scan; the slack keeps the cut safe against rounding.
+  const terms = gridTerms(book, config);
+  if (terms === null)
+    return rootNearestSpot(
+      spot,
+      gridPoints(spot, steps, (x) => gammaAt(book, x, config)),
+    );
+  // Γ ≥ 0, so with every dealer position of one sign each G(x) is 0 or of that sign: no pair of opposite signs.
+  let pos = false;
+  let neg = false;
+  for (let i = 0; i < terms.n; i++) {
+    if ((terms.negN[i] as number) > 0) pos = true;
+    else neg = true;
+  }
+  if (!(pos && neg)) return null;
+  return rootNearestSpot(spot, certifiedGridPoints(spot, steps, terms));
+}
+
+/** Every point `(x_k, G(x_k))` of the §4.6 grid, `k = −steps…steps`, in ascending order. */
+function gridPoints(spot: number, steps: number, at: (x: number) => number): Float64Array {
+  const out = new Float64Array(2 * (2 * steps + 1));
+  let j = 0;
+  for (let k = -steps; k <= steps; k++) {
+    const x = spot + 0.25 * k;
+    out[j++] = x;
+    out[j++] = at(x);
+  }
+  return out;
+}
+
+/**
+ * The grid points of §4.6 that can take part in a root, in ascending order. `G` is evaluated per contract at every
+ * `HVL_NODE_STEP`-th grid point (the nodes). Between two nodes each contract's Γ, a unimodal function of `F`
+ * (log-concave in `ln F`, peak at `F = K·e^{−1.5σ²T}`), lies between its values at the nodes and, if the peak falls
+ * inside, its peak value. If those bounds prove every grid value inside the interval has the sign of the nodes'
+ * (with slack for rounding), no pair inside can change sign and its inner points are left out — dropping points
+ * from a run of one sign changes no root. Otherwise the inner points are evaluated like every other. The roots
+ * found are therefore exactly those of the full 601-point scan.
+ */
+function certifiedGridPoints(spot: number, steps: number, g: GridTerms): Float64Array {
+  const n = g.n;
+  const nodeKs: number[] = [];
+  for (let k = -steps; k < steps; k += HVL_NODE_STEP) nodeKs.push(k);
+  nodeKs.push(steps);
+  const m = nodeKs.length;
+  const terms = new Float64Array(m * n);
+  const nodeG = new Float64Array(m);
+  for (let j = 0; j < m; j++) {
+    const x = spot + 0.25 * (nodeKs[j] as number);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const t = termAt(g, i, x);
+      terms[j * n + i] = t;
+      sum += t;
+    }
+    nodeG[j] = sum;
+  }
+  // Each contract's term at its Γ peak (the peak lies at F = K·e^{−1.5σ²T}, i.e. x = that + shift).
+  const peakX = new Float64Array(n);
+  const peak = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const sst = g.sst[i] as number;
+    const x = (g.K[i] as number) * Math.exp(-1.5 * sst * sst) + (g.shift[i] as number);
+    peakX[i] = x;
+    peak[i] = termAt(g, i, x);
+  }
+  const out: number[] = [];
+  for (let j = 0; j < m; j++) {
+    const k0 = nodeKs[j] as number;
+    const x0 = spot + 0.25 * k0;
+    out.push(x0, nodeG[j] as number);
+    if (j === m - 1) break;
+    const k1 = nodeKs[j + 1] as number;
+    if (k1 - k0 <= 1) continue;
+    const x1 = spot + 0.25 * k1;
+    let pLo = 0;
+    let pHi = 0;
+    let mLo = 0;
+    let mHi = 0;
+    for (let i = 0; i < n; i++) {
+      const a = terms[j * n + i] as number;
+      const b = terms[(j + 1) * n + i] as number;
+      const px = peakX[i] as number;
+      const inside = px > x0 && px < x1;
+      if ((g.negN[i] as number) > 0) {
+        pLo += a < b ? a : b;
+        let hi = a > b ? a : b;
+        if (inside && (peak[i] as number) > hi) hi = peak[i] as number;
+        pHi += hi;
+      } else {
+        mLo -= a > b ? a : b;
+        let hi = a < b ? a : b;
+        if (inside && (peak[i] as number) < hi) hi = peak[i] as number;
+        mHi -= hi;
+      }
+    }
+    const slack = HVL_CERT_SLACK * (pHi + mHi);
+    const positive = pLo > HVL_CERT_FLOOR && pLo - mHi > slack;
+    const negative = mLo > HVL_CERT_FLOOR && mLo - pHi > slack;
+    if (positive || negative) continue;
+    for (let k = k0 + 1; k < k1; k++) {
+      const x = spot + 0.25 * k;
+      out.push(x, sumAt(g, x));
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/**
+ * §4.6 root selection over grid points `[x0, G0, x1, G1, …]` in ascending `x`: exact zeros skipped; between
+ * consecutive remaining points with strictly opposite signs the root `x_i + (x_j − x_i)·G_i/(G_i − G_j)`; the root
+ * nearest to spot, ties the lower. Null without one.
+ */
+function rootNearestSpot(spot: number, points: Float64Array): number | null {
   let best: number | null = null;
   let bestD = Number.POSITIVE_INFINITY;
-  const consider = (x0: number, g0: number, x1: number, g1: number): void => {
-    if (!(g0 < 0 ? g1 > 0 : g1 < 0)) return;
-    const root = x0 + ((x1 - x0) * g0) / (g0 - g1);
-    const d = Math.abs(root - spot);
-    if (d < bestD || (d === bestD && best !== null && root < best)) {
-      best = root;
-      bestD = d;
+  let prevX = 0;
+  let prevG = 0;
+  for (let j = 0; j < points.length; j += 2) {
+    const x = points[j] as number;
+    const gx = points[j + 1] as number;
+    if (gx === 0) continue;
+    if (prevG < 0 ? gx > 0 : prevG > 0 && gx < 0) {
+      const root = prevX + ((x - prevX) * prevG) / (prevG - gx);
+      const d = Math.abs(root - spot);
+      if (d < bestD || (d === bestD && best !== null && root < best)) {
+        best = root;
+        bestD = d;
+      }
     }
-  };
-  const beyond = (distance: number): boolean => distance > bestD + 1e-9;
-  // First non-zero point at or right of spot, and first one left of it.
-  let kR = 0;
-  let gR = 0;
-  for (; kR <= steps; kR++) {
-    gR = at(spot + 0.25 * kR);
-    if (gR !== 0) break;
-  }
-  let kL = -1;
-  let gL = 0;
-  for (; kL >= -steps; kL--) {
-    gL = at(spot + 0.25 * kL);
-    if (gL !== 0) break;
-  }
-  if (kR <= steps && kL >= -steps) consider(spot + 0.25 * kL, gL, spot + 0.25 * kR, gR);
-  if (kR <= steps) {
-    let prevX = spot + 0.25 * kR;
-    let prevG = gR;
-    for (let k = kR + 1; k <= steps && !beyond(prevX - spot); k++) {
-      const x = spot + 0.25 * k;
-      const g = at(x);
-      if (g === 0) continue;
-      consider(prevX, prevG, x, g);
-      prevX = x;
-      prevG = g;
-    }
-  }
-  if (kL >= -steps) {
-    let prevX = spot + 0.25 * kL;
-    let prevG = gL;
-    for (let k = kL - 1; k >= -steps && !beyond(spot - prevX); k--) {
-      const x = spot + 0.25 * k;
-      const g = at(x);
-      if (g === 0) continue;
-      consider(x, g, prevX, prevG);
-      prevX = x;
-      prevG = g;
-    }
+    prevX = x;
+    prevG = gx;
   }
   return best;
 }

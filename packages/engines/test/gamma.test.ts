@@ -526,6 +526,67 @@ describe('§4 properties', () => {
     expect(between).toBeGreaterThan(30);
   });
 
+  it('es.hvl finds a sign change that only a narrow Γ peak between two coarse nodes creates', () => {
+    // A contract two minutes before expiry has a Γ peak ~2 pt wide: narrower than the 3-pt node spacing of the
+    // certified scan. Sized near the broad background of dealer-long contracts, its dealer-short peak makes G < 0 on
+    // a sliver of grid points only; the peak bound must keep those points in the scan.
+    const reference = (book: ReturnType<typeof buildGammaBook>): number | null => {
+      const pts = grid(book);
+      let best: number | null = null;
+      for (let i = 1; i < pts.length; i++) {
+        const a = pts[i - 1] as { x: number; g: number };
+        const b = pts[i] as { x: number; g: number };
+        if (a.g < 0 ? b.g > 0 : b.g < 0) {
+          const root = a.x + ((b.x - a.x) * a.g) / (a.g - b.g);
+          const d = Math.abs(root - (book.spot as number));
+          const bd = best === null ? Number.POSITIVE_INFINITY : Math.abs(best - (book.spot as number));
+          if (d < bd || (d === bd && best !== null && root < best)) best = root;
+        }
+      }
+      return best;
+    };
+    let found = 0;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 23_900, max: 24_100 }).map((k) => k * 0.25),
+        fc.integer({ min: -14, max: 14 }),
+        fc.double({ min: 0.02, max: 0.2, noNaN: true }),
+        fc.integer({ min: 1000, max: 5000 }),
+        (spot, off, ratio, bg) => {
+          const strike = Math.round(spot / 5) * 5 + 5 * off;
+          const background: GammaContract[] = [-40, -20, 0, 20, 40].map((d) => ({
+            option_symbol: `ESH6C${strike + d}`,
+            underlying_contract: 'ESH6',
+            strike: strike + d,
+            right: 'C',
+            expiration_ns: EXPIRY,
+            N: -bg,
+            recentSigned: 0,
+            recentVolume: 0,
+            sigma: 0.3,
+          }));
+          const spike: GammaContract = {
+            option_symbol: `ESH6P${strike}`,
+            underlying_contract: 'ESH6',
+            strike,
+            right: 'P',
+            expiration_ns: SNAP + 120n * S,
+            N: Math.max(1, Math.round(bg * ratio)),
+            recentSigned: 0,
+            recentVolume: 0,
+            sigma: 0.1,
+          };
+          const book = buildGammaBook([...background, spike], market({ spot, basis: null }), C);
+          const hvl = reference(book);
+          if (hvl !== null) found++;
+          expect(Object.is(gammaFlip(book, C), hvl)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(found).toBeGreaterThan(30);
+  });
+
   it('7. basis consistency: shifting spot and b together keeps g_c and moves K̂_c; b = 0 behaves like F', () => {
     fc.assert(
       fc.property(
