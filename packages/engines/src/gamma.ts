@@ -576,15 +576,11 @@ function certifiedGridPoints(spot: number, steps: number, g: GridTerms): Float64
       const px = peakX[i] as number;
       const inside = px > x0 && px < x1;
       if ((g.negN[i] as number) > 0) {
-        pLo += a < b ? a : b;
-        let hi = a > b ? a : b;
-        if (inside && (peak[i] as number) > hi) hi = peak[i] as number;
-        pHi += hi;
+        pLo += Math.min(a, b);
+        pHi += inside ? Math.max(a, b, peak[i] as number) : Math.max(a, b);
       } else {
-        mLo -= a > b ? a : b;
-        let hi = a < b ? a : b;
-        if (inside && (peak[i] as number) < hi) hi = peak[i] as number;
-        mHi -= hi;
+        mLo -= Math.max(a, b);
+        mHi -= inside ? Math.min(a, b, peak[i] as number) : Math.min(a, b);
       }
     }
     const slack = HVL_CERT_SLACK * (pHi + mHi);
