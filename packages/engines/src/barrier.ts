@@ -231,6 +231,17 @@ function validCount(count: number, px: ArrayLike<number>, sz: ArrayLike<number>)
 }
 
 /**
+ * Sliding sums over the barrier window `(t − W_b, t]` that a state holder keeps up to date record by record — the
+ * per-tick sums {@link BarrierEngine.evaluate} scans the depth flow for. `MarketState.windowSums()` provides them.
+ */
+export interface BarrierWindowSums {
+  /** Net change `added − filled − pulled` at price tick `tick` on `side` (+1 bid, −1 ask). */
+  netAt(side: number, tick: number): number;
+  /** Contracts filled at price tick `tick` on `side` (+1 bid, −1 ask). */
+  fillAt(side: number, tick: number): number;
+}
+
+/**
  * The BarrierEngine of spec §2. Stateless between snaps; holds its parameters and preallocated scratch (per-tick
  * sums of the zone and the sizes for the median of step 8).
  *
@@ -330,6 +341,63 @@ export class BarrierEngine {
       net[k] = (net[k] ?? 0) + (flow.added[j] ?? 0) - filled - (flow.pulled[j] ?? 0);
       fill[k] = (fill[k] ?? 0) + filled;
     }
+    return this.#finish(book, level, bidSide, lo, hi, out);
+  }
+
+  /**
+   * {@link evaluate} from sliding sums kept at the snap time `t` (`MarketState.windowSums()`): the per-tick net
+   * change and fills of the defending side over `(t − W_b, t]` are read from the sums instead of scanned. Same
+   * values: both add the same integer contract counts.
+   */
+  evaluateSums(
+    sums: BarrierWindowSums,
+    book: BarrierBookView | null,
+    level: number,
+    direction: Direction,
+    out: BarrierMetrics = createBarrierMetrics(),
+  ): BarrierMetrics {
+    if (!Number.isFinite(level)) throw new BarrierError('non_finite_level', 0, 0, 0, level);
+    if (
+      book !== null &&
+      (!validCount(book.bidCount, book.bidPx, book.bidSz) || !validCount(book.askCount, book.askPx, book.askSz))
+    ) {
+      throw new BarrierError('invalid_book', 0, 0, 0, level);
+    }
+    const tickSize = this.params.TICK_SIZE;
+    const lo = level - this.z;
+    const hi = level + this.z;
+    const bidSide = direction === 'DOWN';
+    const sideCode = bidSide ? FLOW_SIDE_BID : FLOW_SIDE_ASK;
+    const net = this.net;
+    const fill = this.fill;
+    const base = Math.floor(lo / tickSize) - 2;
+    for (let k = 0; k < net.length; k++) {
+      const tick = base + k;
+      const price = tick * tickSize;
+      if (lo <= price && price <= hi) {
+        net[k] = sums.netAt(sideCode, tick);
+        fill[k] = sums.fillAt(sideCode, tick);
+      } else {
+        net[k] = 0;
+        fill[k] = 0;
+      }
+    }
+    return this.#finish(book, level, bidSide, lo, hi, out);
+  }
+
+  /** Steps 4–9 from the per-tick net change and fills in `net`/`fill`, and the current book. */
+  #finish(
+    book: BarrierBookView | null,
+    level: number,
+    bidSide: boolean,
+    lo: number,
+    hi: number,
+    out: BarrierMetrics,
+  ): BarrierMetrics {
+    const p = this.params;
+    const net = this.net;
+    const fill = this.fill;
+    const slots = net.length;
     let a = 0;
     let lossTotal = 0;
     let f = 0;

@@ -329,7 +329,12 @@ export class LevelSignalService {
     const [l1From, l1To] = ms.l1Range();
     const [flowFrom, flowTo] = ms.flowRange();
     const flow = ms.flowView();
-    const ofi = this.#ofi.evaluate(ms.l1OfiView(), l1From, l1To, flow, flowFrom, flowTo, t);
+    // The window sums give the ring scans' values in O(1) per window (null only for non-integer sizes).
+    const sums = ms.windowSums();
+    const ofi =
+      sums !== null
+        ? this.#ofi.evaluateSums(sums)
+        : this.#ofi.evaluate(ms.l1OfiView(), l1From, l1To, flow, flowFrom, flowTo, t);
     const recent = new Map<string, { signed: number; size: number }>();
     for (const f of ms.optionFlowIn(t, p.W_g)) recent.set(f.contract.option_symbol, f);
     const inventory = ms.optionContracts();
@@ -403,11 +408,14 @@ export class LevelSignalService {
       const distance = Math.abs(spot - L);
       const monitored = distance <= p.MONITOR_BAND;
       const touching = distance <= p.TOUCH_BAND;
-      const b = this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction);
+      const b =
+        sums !== null
+          ? this.#barrier.evaluateSums(sums, bookView, L, direction)
+          : this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction);
       const tp = this.#tape.evaluate(ms.tradeView(), tFrom, tTo, L, t);
       const fuel = fuelMetrics(book, L, p);
       const kin = this.#kin.evaluate(ms.midView(), mFrom, mTo, t, L, direction === 'UP' ? 1 : -1);
-      const near = this.#ofi.nearLevel(flow, flowFrom, flowTo, t, L);
+      const near = sums !== null ? this.#ofi.nearLevelSums(sums, L) : this.#ofi.nearLevel(flow, flowFrom, flowTo, t, L);
       const sc = this.#score.evaluate(kind, { barrier: b, tape: tp, fuel, direction, distance, t });
       const sm = st.smoothers;
       const scoreSmooth = sm.break_score.update(sc.break_score_raw, t);

@@ -33,15 +33,17 @@ import {
   tradeDate,
   tradeDateWindow,
 } from '@spymaster/schemas/time';
-import type { BarrierBookView } from './barrier.js';
+import type { BarrierBookView, BarrierWindowSums } from './barrier.js';
 import { impliedVol, ivInputPrice, timeToExpiryYears } from './black76.js';
 import { secondsToNs } from './internal/ns';
+import { FlowWindowSums, L1WindowSums } from './internal/window-sums';
 import type { MidHistoryView } from './kinematics.js';
 import {
   type DepthFlowView,
   FLOW_SIDE_ASK,
   FLOW_SIDE_BID,
   type L1OfiView,
+  type OfiWindowSums,
   ofiL1Increment,
   ofiL1Sum,
   ofiPriceSum,
@@ -55,6 +57,8 @@ export type MarketStateParams = Pick<
   | 'BOOK_DEPTH'
   | 'TRADE_RETENTION_S'
   | 'FLOW_RETENTION_S'
+  | 'OFI_WINDOWS_S'
+  | 'W_b'
   | 'MID_RETENTION_S'
   | 'PREMARKET_START'
   | 'RTH_START'
@@ -231,6 +235,8 @@ function regrow<C extends Column<T>, T>(col: C, make: (n: number) => C, head: nu
 abstract class Ring {
   head = 0;
   count = 0;
+  /** Absolute sequence number of the record at `head` (records ever dropped). */
+  base = 0;
   cap: number;
   ts: BigInt64Array;
   constructor(cap: number) {
@@ -266,9 +272,11 @@ abstract class Ring {
       if (keep > 0 && this.count > 1 && (this.ts[(this.head + 1) % this.cap] ?? 0n) > cutoff) break;
       this.head = (this.head + 1) % this.cap;
       this.count--;
+      this.base++;
     }
   }
   clear(): void {
+    this.base += this.count;
     this.head = 0;
     this.count = 0;
   }
@@ -359,7 +367,9 @@ class ValueRing extends Ring implements L1OfiView, MidHistoryView {
     return this.value;
   }
   push(ts: bigint, value: number): void {
-    this.value[this.slot(ts)] = value;
+    // slot() may regrow the ring and replace `value`: take the slot before reading the column.
+    const j = this.slot(ts);
+    this.value[j] = value;
   }
   protected growColumns(cap: number): void {
     this.value = regrow(this.value, (n) => new Float64Array(n), this.head, this.count, cap);
@@ -573,6 +583,9 @@ export class MarketState {
   readonly #pool: PoolRing;
   readonly #flow: FlowRing;
   readonly #l1: ValueRing;
+  readonly #flowSums: FlowWindowSums;
+  readonly #l1Sums: L1WindowSums;
+  readonly #windowSums: OfiWindowSums & BarrierWindowSums;
   readonly #mids: ValueRing;
   // Minute closes: last LOOKBACK_MINUTES buckets with trades
   readonly #minBucket: Float64Array;
@@ -617,6 +630,18 @@ export class MarketState {
     this.#pool = new PoolRing(MIN_CAPACITY);
     this.#flow = new FlowRing(size(params.FLOW_RETENTION_S));
     this.#l1 = new ValueRing(size(params.FLOW_RETENTION_S));
+    const ofiNs = params.OFI_WINDOWS_S.map(secondsToNs);
+    this.#flowSums = new FlowWindowSums(ofiNs, secondsToNs(params.W_b));
+    this.#l1Sums = new L1WindowSums(ofiNs);
+    const flowSums = this.#flowSums;
+    const l1Sums = this.#l1Sums;
+    this.#windowSums = {
+      l1: (i) => l1Sums.sum(i),
+      depth: (i) => flowSums.total(i),
+      depthAt: (i, tick) => flowSums.signedAt(i, tick),
+      netAt: (side, tick) => flowSums.netAt(side, tick),
+      fillAt: (side, tick) => flowSums.fillAt(side, tick),
+    };
     this.#mids = new ValueRing(size(params.MID_RETENTION_S));
     this.#optFlow = new OptionFlowRing(size(params.W_g));
     this.#minBucket = new Float64Array(params.LOOKBACK_MINUTES);
@@ -720,6 +745,7 @@ export class MarketState {
         next.askCount > 0 ? (next.askSz[0] ?? 0) : 0,
       );
       this.#l1.push(ts, e);
+      this.#l1Sums.add(e);
     }
     this.#book = next;
     this.#next = old;
@@ -816,6 +842,9 @@ export class MarketState {
     }
     // Eviction.
     this.#trades.evict(t - this.#tradeNs);
+    // The window sums subtract what leaves their windows while the rings still hold it.
+    this.#flowSums.evict(this.#flow, t);
+    this.#l1Sums.evict(this.#l1, t);
     this.#flow.evict(t - this.#flowNs);
     this.#l1.evict(t - this.#flowNs);
     this.#mids.evict(t - this.#midNs, 1);
@@ -856,6 +885,8 @@ export class MarketState {
       this.#trades.clear();
       this.#flow.clear();
       this.#l1.clear();
+      this.#flowSums.clear();
+      this.#l1Sums.clear();
       this.#mids.clear();
       this.#lastMid = Number.NaN;
       this.#minHead = 0;
@@ -934,11 +965,14 @@ export class MarketState {
   }
 
   #record(ts: bigint, side: number, tick: number, delta: number): void {
-    if (delta > 0) this.#flow.push(ts, side, tick, delta, 0, 0);
-    else if (delta < 0) {
+    if (delta > 0) {
+      this.#flow.push(ts, side, tick, delta, 0, 0);
+      this.#flowSums.add(side, tick, delta, 0, 0);
+    } else if (delta < 0) {
       const lost = -delta;
       const filled = this.#pool.consume(side, tick, lost);
       this.#flow.push(ts, side, tick, 0, filled, lost - filled);
+      this.#flowSums.add(side, tick, 0, filled, lost - filled);
     }
   }
 
@@ -1037,6 +1071,15 @@ export class MarketState {
   /** `[from, to)` of the L1-OFI records in `(t − W, t]`; without arguments all retained records. */
   l1Range(t?: bigint, W?: number): [number, number] {
     return rangeOf(this.#l1, t, W);
+  }
+  /**
+   * Sliding sums of the depth flow and L1 OFI over the OFI windows and the barrier window `(t − W, t]` at the
+   * clock `t` (the last event or {@link advanceClock}), for {@link OFIEngine.evaluateSums},
+   * {@link OFIEngine.nearLevelSums} and {@link BarrierEngine.evaluateSums}; null when they cannot be exact (a
+   * non-integer size reached the flow through the typed API): scan the rings then.
+   */
+  windowSums(): (OfiWindowSums & BarrierWindowSums) | null {
+    return this.#flowSums.exact && this.#l1Sums.exact ? this.#windowSums : null;
   }
   /** Mid history columns (`MidHistoryView`). */
   midView(): MidHistoryView {

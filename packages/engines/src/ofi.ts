@@ -136,6 +136,20 @@ export interface DepthFlowView {
 }
 
 /**
+ * Sliding sums over the OFI windows `(t − W_i, t]` (`W_i` = `OFI_WINDOWS_S[i]`) that a state holder keeps up to
+ * date record by record — the sums {@link OFIEngine.evaluate} and {@link OFIEngine.nearLevel} scan for, in O(1)
+ * per window. `MarketState.windowSums()` provides them at its clock.
+ */
+export interface OfiWindowSums {
+  /** Σ `e` of the L1-OFI records in window `i`. */
+  l1(i: number): number;
+  /** Σ signed depth change (bid `+`, ask `−`) over window `i`, all prices. */
+  depth(i: number): number;
+  /** Σ signed depth change over window `i` at price tick `tick` (`k(p) = round(p / TICK_SIZE)`). */
+  depthAt(i: number, tick: number): number;
+}
+
+/**
  * Σ `e` over the L1-OFI records `[from, to)` of `view` with `lo < ts ≤ hi` — `ofiL1(t, W)` of §1 is
  * `ofiL1Sum(view, from, to, t − W_ns, t)`. Sums of split intervals add up exactly (integer-valued).
  *
@@ -326,6 +340,49 @@ export class OFIEngine {
     out['60s'] = ofiPriceSum(flow, from, to, t - w60, t, lo, hi, ts);
     out['120s'] = ofiPriceSum(flow, from, to, t - w120, t, lo, hi, ts);
     out['300s'] = ofiPriceSum(flow, from, to, t - w300, t, lo, hi, ts);
+    return out;
+  }
+
+  /**
+   * {@link evaluate} from sliding sums kept at the snap time `t` (same values: the sums add the same integer
+   * contract counts).
+   */
+  evaluateSums(sums: OfiWindowSums, out: OfiMetrics = createOfiMetrics()): OfiMetrics {
+    out.ofi_30s = sums.l1(0);
+    out.ofi_60s = sums.l1(1);
+    out.ofi_120s = sums.l1(2);
+    out.ofi_300s = sums.l1(3);
+    out.ofi_integrated_30s = sums.depth(0);
+    out.ofi_integrated_60s = sums.depth(1);
+    out.ofi_integrated_120s = sums.depth(2);
+    out.ofi_integrated_300s = sums.depth(3);
+    out.ofi_acceleration = out.ofi_30s / 30 - out.ofi_120s / 120;
+    return out;
+  }
+
+  /** {@link nearLevel} from sliding sums: the ticks whose price `k·TICK_SIZE` lies in the zone, summed. */
+  nearLevelSums(sums: OfiWindowSums, level: number, out: OfiNearLevel = createOfiNearLevel()): OfiNearLevel {
+    const lo = level - this.#nearZone;
+    const hi = level + this.#nearZone;
+    const ts = this.#tickSize;
+    const kLo = Math.floor(lo / ts) - 1;
+    const kHi = Math.ceil(hi / ts) + 1;
+    let s30 = 0;
+    let s60 = 0;
+    let s120 = 0;
+    let s300 = 0;
+    for (let k = kLo; k <= kHi; k++) {
+      const p = k * ts;
+      if (!(lo <= p && p <= hi)) continue;
+      s30 += sums.depthAt(0, k);
+      s60 += sums.depthAt(1, k);
+      s120 += sums.depthAt(2, k);
+      s300 += sums.depthAt(3, k);
+    }
+    out['30s'] = s30;
+    out['60s'] = s60;
+    out['120s'] = s120;
+    out['300s'] = s300;
     return out;
   }
 }

@@ -691,6 +691,44 @@ describe('MarketState properties (§1)', () => {
     );
   });
 
+  it('window sums equal the ring scans of the OFI and barrier engines at every step (ring growth and eviction)', () => {
+    // Long runs with few ms between records make the rings regrow (capacity 16) and the windows drop records.
+    const longSteps = fc.array(arbStep, { minLength: 60, maxLength: 200 }).map((xs) => {
+      let ts = T0;
+      return xs.map((x) => {
+        ts += BigInt(x.dt) * MS * 2n;
+        return x.step(ts);
+      });
+    });
+    const engine = new BarrierEngine();
+    fc.assert(
+      fc.property(longSteps, fc.integer({ min: 19_990, max: 20_010 }), (steps, k) => {
+        const ms = new MarketState(DEFAULT_CONFIG, { ratePerSecond: 0.01 });
+        const level = k * TICK;
+        for (const s of steps) {
+          feed([s], ms);
+          const t = s.ts;
+          const sums = ms.windowSums();
+          expect(sums).not.toBeNull();
+          if (sums === null) return;
+          const [lf, lt] = ms.l1Range();
+          const [ff, ft] = ms.flowRange();
+          const flow = ms.flowView();
+          expect(ofi.evaluateSums(sums)).toStrictEqual(ofi.evaluate(ms.l1OfiView(), lf, lt, flow, ff, ft, t));
+          expect(ofi.nearLevelSums(sums, level)).toStrictEqual(ofi.nearLevel(flow, ff, ft, t, level));
+          for (const dir of ['UP', 'DOWN'] as const) {
+            expect(engine.evaluateSums(sums, ms.bookView(), level, dir)).toStrictEqual(
+              engine.evaluate(flow, ff, ft, ms.bookView(), t, level, dir),
+            );
+          }
+        }
+        const ref = refOf(steps);
+        expect(l1Rows(ms)).toStrictEqual(ref.l1.filter((r) => r.ts > (steps.at(-1)?.ts ?? 0n) - 300n * 1_000_000_000n));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it('book sanity: sorted, populated, at most BOOK_DEPTH per side; mid only when valid', () => {
     fc.assert(
       fc.property(arbSteps, (steps) => {
