@@ -516,8 +516,13 @@ export async function replayCommand(args: string[], io: CommandIo): Promise<numb
       levels: { type: 'string' },
       out: { type: 'string', short: 'o' },
       summary: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    io.stderr.write(`${REPLAY_USAGE}\n`);
+    return 0;
+  }
   if (positionals.length === 0) throw new UsageError(`expected DBN files or directories\n\n${REPLAY_USAGE}`);
   const levels = values.levels ?? 'auto';
   if (levels !== 'auto')

@@ -248,6 +248,9 @@ describe('spymaster replay input errors', () => {
     const levels = await replay([simDir, '--levels', 'levels.json']);
     expect(levels.code).toBe(2);
     expect(levels.err).toContain('no hook for caller levels');
+    const help = capture();
+    expect(await main(['replay', '--help'], help.io)).toBe(0);
+    expect(help.err()).toContain('--from T');
     const xml = capture();
     expect(await main(['replay', simDir, '--summary', 'xml'], xml.io)).toBe(2);
     expect(xml.err()).toContain('--summary must be text or json');
