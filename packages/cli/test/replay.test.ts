@@ -140,13 +140,8 @@ describe('spymaster replay', () => {
 
   it('--to stops at event time: a byte-identical prefix of the full replay, in every time notation', async () => {
     const prefix = full.lines.slice(0, 240 * 3); // 09:30:00 … 09:32:59.75
-    const forms = [
-      '09:33',
-      '09:33:00',
-      '2025-12-16T14:33:00Z',
-      '2025-12-16T09:33:00.000000000-05:00',
-      `${et('09:33')}`,
-    ];
+    // Two notations here; parseTimeBound's own test checks that the others resolve to the same instants.
+    const forms = ['09:33', '2025-12-16T09:33:00.000000000-05:00'];
     for (const to of forms) {
       const run = await replay([simDir, '--to', to]);
       expect(run.code, run.err).toBe(0);
@@ -295,6 +290,8 @@ describe('parseTimeBound', () => {
     expect(parseTimeBound('2025-12-16T14:30:00.123456789Z', '--from')).toEqual({ ns: et('09:30') + 123_456_789n });
     expect(parseTimeBound('2025-12-16T09:30:00.5-05:00', '--from')).toEqual({ ns: et('09:30') + 500_000_000n });
     expect(parseTimeBound('09:30:15', '--from')).toEqual({ et: '09:30', seconds: 15 });
+    expect(parseTimeBound('2025-12-16T14:33:00Z', '--to')).toEqual({ ns: et('09:33') });
+    expect(parseTimeBound(`${et('09:33')}`, '--to')).toEqual({ ns: et('09:33') });
     expect(parseTimeBound('1765895400000000001', '--from')).toEqual({ ns: 1_765_895_400_000_000_001n });
     expect(() => parseTimeBound('2025-12-16T09:30:00.1234567891Z', '--to')).toThrow(/--to/);
     expect(() => parseTimeBound('2025-02-30T09:30:00Z', '--to')).toThrow(/--to/);
