@@ -458,10 +458,13 @@ function sumAt(g: GridTerms, x: number): number {
 }
 
 /**
- * Coarse-grid spacing (in 0.25-pt steps) of the certified `es.hvl` scan. Every 12th grid point is evaluated per
- * contract; the points between two such nodes are evaluated only if the interval cannot be proved one-signed.
+ * Intervals of the certified `es.hvl` scan no longer than this many 0.25-pt steps are not split further: their
+ * inner grid points are evaluated if the interval cannot be proved one-signed.
  */
-const HVL_NODE_STEP = 12;
+const HVL_LEAF_STEPS = 12;
+
+/** The certified scan starts from this many equal intervals over the grid and splits those it cannot prove. */
+const HVL_START_INTERVALS = 4;
 
 /**
  * Relative slack of the one-signed proof. The bounds below hold for the exact Γ; the computed grid values differ
@@ -522,32 +525,17 @@ function gridPoints(spot: number, steps: number, at: (x: number) => number): Flo
 }
 
 /**
- * The grid points of §4.6 that can take part in a root, in ascending order. `G` is evaluated per contract at every
- * `HVL_NODE_STEP`-th grid point (the nodes). Between two nodes each contract's Γ, a unimodal function of `F`
- * (log-concave in `ln F`, peak at `F = K·e^{−1.5σ²T}`), lies between its values at the nodes and, if the peak falls
- * inside, its peak value. If those bounds prove every grid value inside the interval has the sign of the nodes'
- * (with slack for rounding), no pair inside can change sign and its inner points are left out — dropping points
- * from a run of one sign changes no root. Otherwise the inner points are evaluated like every other. The roots
- * found are therefore exactly those of the full 601-point scan.
+ * The grid points of §4.6 that can take part in a root, in ascending order. `G` is evaluated per contract at a
+ * few grid points (the nodes). Between two nodes each contract's Γ, a unimodal function of `F` (log-concave in
+ * `ln F`, peak at `F = K·e^{−1.5σ²T}`), lies between its values at the nodes and, if the peak falls inside, its
+ * peak value. If those bounds prove every grid value inside an interval has the sign of its nodes (with slack for
+ * rounding), no pair inside can change sign and its inner points are left out — dropping points from a run of one
+ * sign changes no root. Otherwise the interval is split at its middle grid point (down to
+ * `HVL_LEAF_STEPS`, whose inner points are then all evaluated). Node values are the exact grid values (the same
+ * terms summed in the same order as `gammaAt`), so the roots found are exactly those of the full 601-point scan.
  */
 function certifiedGridPoints(spot: number, steps: number, g: GridTerms): Float64Array {
   const n = g.n;
-  const nodeKs: number[] = [];
-  for (let k = -steps; k < steps; k += HVL_NODE_STEP) nodeKs.push(k);
-  nodeKs.push(steps);
-  const m = nodeKs.length;
-  const terms = new Float64Array(m * n);
-  const nodeG = new Float64Array(m);
-  for (let j = 0; j < m; j++) {
-    const x = spot + 0.25 * (nodeKs[j] as number);
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const t = termAt(g, i, x);
-      terms[j * n + i] = t;
-      sum += t;
-    }
-    nodeG[j] = sum;
-  }
   // Each contract's term at its Γ peak (the peak lies at F = K·e^{−1.5σ²T}, i.e. x = that + shift).
   const peakX = new Float64Array(n);
   const peak = new Float64Array(n);
@@ -558,39 +546,70 @@ function certifiedGridPoints(spot: number, steps: number, g: GridTerms): Float64
     peak[i] = termAt(g, i, x);
   }
   const out: number[] = [];
-  for (let j = 0; j < m; j++) {
-    const k0 = nodeKs[j] as number;
+  /** Per-contract terms at grid point k, and their sum (the exact G) appended as the last element. */
+  const node = (k: number): Float64Array => {
+    const x = spot + 0.25 * k;
+    const terms = new Float64Array(n + 1);
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const t = termAt(g, i, x);
+      terms[i] = t;
+      sum += t;
+    }
+    terms[n] = sum;
+    return terms;
+  };
+  const oneSigned = (k0: number, a: Float64Array, k1: number, b: Float64Array): boolean => {
     const x0 = spot + 0.25 * k0;
-    out.push(x0, nodeG[j] as number);
-    if (j === m - 1) break;
-    const k1 = nodeKs[j + 1] as number;
-    if (k1 - k0 <= 1) continue;
     const x1 = spot + 0.25 * k1;
     let pLo = 0;
     let pHi = 0;
     let mLo = 0;
     let mHi = 0;
     for (let i = 0; i < n; i++) {
-      const a = terms[j * n + i] as number;
-      const b = terms[(j + 1) * n + i] as number;
+      const ta = a[i] as number;
+      const tb = b[i] as number;
       const px = peakX[i] as number;
       const inside = px > x0 && px < x1;
       if ((g.negN[i] as number) > 0) {
-        pLo += Math.min(a, b);
-        pHi += inside ? Math.max(a, b, peak[i] as number) : Math.max(a, b);
+        pLo += Math.min(ta, tb);
+        pHi += inside ? Math.max(ta, tb, peak[i] as number) : Math.max(ta, tb);
       } else {
-        mLo -= Math.max(a, b);
-        mHi -= inside ? Math.min(a, b, peak[i] as number) : Math.min(a, b);
+        mLo -= Math.max(ta, tb);
+        mHi -= inside ? Math.min(ta, tb, peak[i] as number) : Math.min(ta, tb);
       }
     }
     const slack = HVL_CERT_SLACK * (pHi + mHi);
-    const positive = pLo > HVL_CERT_FLOOR && pLo - mHi > slack;
-    const negative = mLo > HVL_CERT_FLOOR && mLo - pHi > slack;
-    if (positive || negative) continue;
-    for (let k = k0 + 1; k < k1; k++) {
-      const x = spot + 0.25 * k;
-      out.push(x, sumAt(g, x));
+    return (pLo > HVL_CERT_FLOOR && pLo - mHi > slack) || (mLo > HVL_CERT_FLOOR && mLo - pHi > slack);
+  };
+  /** Emit the points strictly inside (k0, k1] that matter, given the nodes at k0 and k1. */
+  const scan = (k0: number, a: Float64Array, k1: number, b: Float64Array): void => {
+    if (k1 - k0 > 1 && !oneSigned(k0, a, k1, b)) {
+      if (k1 - k0 <= HVL_LEAF_STEPS) {
+        for (let k = k0 + 1; k < k1; k++) {
+          const x = spot + 0.25 * k;
+          out.push(x, sumAt(g, x));
+        }
+      } else {
+        const km = k0 + ((k1 - k0) >> 1);
+        const m = node(km);
+        scan(k0, a, km, m);
+        scan(km, m, k1, b);
+        return;
+      }
     }
+    out.push(spot + 0.25 * k1, b[n] as number);
+  };
+  let k0 = -steps;
+  let a = node(k0);
+  out.push(spot + 0.25 * k0, a[n] as number);
+  for (let j = 1; j <= HVL_START_INTERVALS; j++) {
+    const k1 = j === HVL_START_INTERVALS ? steps : -steps + Math.round((2 * steps * j) / HVL_START_INTERVALS);
+    if (k1 <= k0) continue;
+    const b = node(k1);
+    scan(k0, a, k1, b);
+    k0 = k1;
+    a = b;
   }
   return Float64Array.from(out);
 }
