@@ -138,7 +138,7 @@ describe('spymaster replay', () => {
     expect(dash.out()).toBe(written);
   });
 
-  it('--to stops at event time: a byte-identical prefix of the full replay, in every time notation', async () => {
+  it('--to stops at event time: a byte-identical prefix of the full replay, in ET and ISO notation', async () => {
     const prefix = full.lines.slice(0, 240 * 3); // 09:30:00 … 09:32:59.75
     // Two notations here; parseTimeBound's own test checks that the others resolve to the same instants.
     const forms = ['09:33', '2025-12-16T09:33:00.000000000-05:00'];
