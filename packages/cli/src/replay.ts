@@ -299,10 +299,12 @@ export async function replaySignals(options: ReplaySignalsOptions): Promise<Repl
   const definitionFiles: string[] = [];
   const dataFiles: string[] = [];
   const sources: DbnStream[] = [];
+  const opened: DbnStream[] = [];
   try {
     const definitionStreams: DbnStream[] = [];
     for (const file of files) {
       const stream = await openCounted(file, counter, progress);
+      opened.push(stream);
       if (stream.metadata?.schema === 'definition') {
         definitionFiles.push(file);
         definitionStreams.push(stream);
@@ -391,7 +393,8 @@ export async function replaySignals(options: ReplaySignalsOptions): Promise<Repl
     summary.payloads_per_second = summary.seconds > 0 ? summary.payloads / summary.seconds : 0;
     return summary;
   } finally {
-    for (const source of sources) await source.close();
+    // Also releases the files of a replay stopped early (--to) or by an error.
+    for (const stream of opened) await stream.close();
     progress.finish();
   }
 }
