@@ -242,8 +242,18 @@ export function buildGammaBook(
  * ```
  */
 export function strikeKey(placedStrike: number): string {
-  return placedStrike.toFixed(2);
+  let key = STRIKE_KEYS.get(placedStrike);
+  if (key === undefined) {
+    // A day sees a few hundred placed strikes; the bound only guards against unbounded distinct inputs.
+    if (STRIKE_KEYS.size >= 4096) STRIKE_KEYS.clear();
+    key = placedStrike.toFixed(2);
+    STRIKE_KEYS.set(placedStrike, key);
+  }
+  return key;
 }
+
+/** `toFixed(2)` of recently seen placed strikes (formatting a number is far dearer than a Map lookup). */
+const STRIKE_KEYS = new Map<number, string>();
 
 /** First index `i` in `[0, n)` with `pred(i)` true, for a predicate false…false true…true; `n` if none. */
 function lowerBound(n: number, pred: (i: number) => boolean): number {

@@ -242,14 +242,20 @@ export class LevelSignalService {
 
   #applyGroup(): void {
     if (this.#groupTs === NO_TS) return;
-    const keyed = this.#group.map((e) => ({ key: parseEventId(e.event_id), e }));
-    keyed.sort((a, b) => compareCanonicalKeys(a.key, b.key));
-    for (const { e } of keyed) {
-      this.#ms.apply(e);
-      if (!('levels' in e) && !('option_symbol' in e)) this.#touchTrade(e.ts_event_ns, e.symbol, e.price);
+    const group = this.#group;
+    if (group.length === 1) this.#applyEvent(group[0] as MarketEvent);
+    else {
+      const keyed = group.map((e) => ({ key: parseEventId(e.event_id), e }));
+      keyed.sort((a, b) => compareCanonicalKeys(a.key, b.key));
+      for (const { e } of keyed) this.#applyEvent(e);
     }
     this.#group = [];
     this.#groupTs = NO_TS;
+  }
+
+  #applyEvent(e: MarketEvent): void {
+    this.#ms.apply(e);
+    if (!('levels' in e) && !('option_symbol' in e)) this.#touchTrade(e.ts_event_ns, e.symbol, e.price);
   }
 
   #touchTrade(ts: bigint, symbol: string, price: number): void {
@@ -614,7 +620,11 @@ function windowOf(
 }
 
 function sortedStrikes(g: Readonly<Record<string, number>>): Record<string, number> {
-  const keys = Object.keys(g).sort((a, b) => Number(a) - Number(b));
+  const keys = Object.keys(g);
+  // fuelMetrics fills the object in ascending placed strike already; sort only if that ever changes.
+  let ascending = true;
+  for (let i = 1; i < keys.length && ascending; i++) ascending = Number(keys[i - 1]) < Number(keys[i]);
+  if (!ascending) keys.sort((a, b) => Number(a) - Number(b));
   const out: Record<string, number> = {};
   for (const k of keys) out[k] = z(g[k] ?? 0);
   return out;
