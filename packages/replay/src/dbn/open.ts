@@ -115,7 +115,7 @@ async function* decompressedChunks(source: DbnSource, compression: Compression):
       decided = true;
       if (isZstd(input)) decompressor = createZstdDecompressor(REUSE);
     }
-    if (decompressor) for (const out of decompressor.push(input)) yield out;
+    if (decompressor) yield* decompressSliced(decompressor, input);
     else yield input;
   }
   if (!decided && head) {
@@ -124,6 +124,23 @@ async function* decompressedChunks(source: DbnSource, compression: Compression):
     else yield head;
   }
   if (decompressor) for (const out of decompressor.end()) yield out;
+}
+
+/**
+ * Compressed bytes fed to the decompressor per call. A file read is 4 MiB, which decompresses to some 60 MiB of
+ * market data; feeding it in slices keeps the decompressed output (and the reused output buffers) at a few MiB
+ * per stream, decoded before the next slice is decompressed.
+ */
+const ZSTD_INPUT_SLICE = 128 * 1024;
+
+function* decompressSliced(
+  decompressor: ReturnType<typeof createZstdDecompressor>,
+  input: Uint8Array,
+): Generator<Uint8Array> {
+  for (let at = 0; at < input.length; at += ZSTD_INPUT_SLICE) {
+    const slice = at === 0 && input.length <= ZSTD_INPUT_SLICE ? input : input.subarray(at, at + ZSTD_INPUT_SLICE);
+    for (const out of decompressor.push(slice)) yield out;
+  }
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
@@ -183,6 +200,46 @@ export class DbnStream<P extends PriceMode = 'bigint'> implements AsyncIterable<
     }
     decoder.finish();
     drain();
+  }
+
+  /**
+   * Pull form of {@link forEach}, for consumers that interleave several streams: each step decodes the
+   * records of one more decompressed chunk (a few MiB at most) through `visit`, synchronously with the shared
+   * zero-copy cursor, then yields how many records it visited. Stopping early (`break` out of `for await`, or
+   * `return()`) closes the source.
+   *
+   * @example
+   * ```ts
+   * let trades = 0;
+   * for await (const _ of stream.visitChunks((c) => { if (c.rtype === RTYPE.MBP_0) trades++; })) {
+   *   if (trades > 1000) break;
+   * }
+   * ```
+   */
+  async *visitChunks(visit: (cursor: RecordCursor) => void): AsyncGenerator<number, void, undefined> {
+    this.#claim();
+    const decoder = this.#decoder;
+    const drain = (): number => {
+      let n = 0;
+      for (;;) {
+        const step = decoder.next();
+        if (step.type !== 'record') return n;
+        visit(step.cursor);
+        n++;
+      }
+    };
+    try {
+      // Records already buffered while the header was read.
+      yield drain();
+      for await (const chunk of this.#chunks) {
+        decoder.push(chunk);
+        yield drain();
+      }
+      decoder.finish();
+      yield drain();
+    } finally {
+      await this.#chunks.return(undefined);
+    }
   }
 
   /**
