@@ -21,6 +21,8 @@ import {
 } from '@spymaster/schemas';
 import { etDate, tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
 import { FLAGS, UNDEF_PRICE, UNDEF_TIMESTAMP } from '../dbn/constants.js';
+import { ReaderCache, type RecordCursor } from '../dbn/cursor.js';
+import { BID_ASK_PAIR, MBP1_MSG, MBP10_MSG, TRADE_MSG } from '../dbn/layouts.js';
 import type {
   BidAskPair,
   DbnRecord,
@@ -32,10 +34,12 @@ import { FuturesRecordFilter, outrightSymbolPattern } from '../symbology/front-m
 import { InstrumentMap, SymbolMap, type SymbolMapping } from '../symbology/instrument-map.js';
 import {
   classifyZeroDte,
+  type OptionContractFields,
   type ZeroDteContext,
   type ZeroDteRejectReason,
   zeroDteContext,
 } from '../symbology/zero-dte.js';
+import { KeyCounter } from './key-counter.js';
 
 /** Why a record was not turned into a canonical event. */
 export type DropReason =
@@ -101,11 +105,83 @@ function aggressorOf(side: string): -1 | 0 | 1 {
   return side === 'B' ? 1 : side === 'A' ? -1 : 0;
 }
 
+const TWO_32 = 4294967296;
+/** Magnitude bound of the high word below which `hi · 2^32 + lo` is an exact double (|value| < 2^53). */
+const EXACT_HI = 0x200000;
+const UNDEF_HI = 0x7fffffff;
+const UNDEF_LO = 0xffffffff;
+const CHAR_A = 65;
+const CHAR_B = 66;
+const CHAR_R = 82;
+
+// Field offsets of the three market layouts (the same in DBN v1–v3; TradeMsg's body starts every one of them).
+const tradeOffset = (name: string) => TRADE_MSG.byName[name]?.offset as number;
+const O_TS_EVENT = tradeOffset('ts_event');
+const O_INSTRUMENT = tradeOffset('instrument_id');
+const O_PRICE = tradeOffset('price');
+const O_SIZE = tradeOffset('size');
+const O_ACTION = tradeOffset('action');
+const O_SIDE = tradeOffset('side');
+const O_FLAGS = tradeOffset('flags');
+const O_TS_RECV = tradeOffset('ts_recv');
+const O_SEQUENCE = tradeOffset('sequence');
+const O_LEVELS = MBP10_MSG.levels?.offset as number;
+const MBP10_LEVELS = MBP10_MSG.levels?.count as number;
+const PAIR_SIZE = BID_ASK_PAIR.size;
+const pairOffset = (name: string) => BID_ASK_PAIR.fields.find((f) => f.name === name)?.offset as number;
+const O_BID_PX = pairOffset('bid_px');
+const O_ASK_PX = pairOffset('ask_px');
+const O_BID_SZ = pairOffset('bid_sz');
+const O_ASK_SZ = pairOffset('ask_sz');
+
+/** True when the i64 at `at` is `UNDEF_PRICE`. */
+function isUndefAt(view: DataView, at: number): boolean {
+  return view.getInt32(at + 4, true) === UNDEF_HI && view.getUint32(at, true) === UNDEF_LO;
+}
+
+/** True when the i64 at `at` is ≤ 0. */
+function isNonPositiveAt(view: DataView, at: number): boolean {
+  const hi = view.getInt32(at + 4, true);
+  return hi < 0 || (hi === 0 && view.getUint32(at, true) === 0);
+}
+
+/**
+ * The i64 fixed-point value at `at` in points, bit-identical to `Number(bigint) / 1e9`: below 2^53 in
+ * magnitude `hi · 2^32 + lo` is the exact integer (what `Number` returns), larger values go through a bigint.
+ */
+function pointsAt(view: DataView, at: number): number {
+  const hi = view.getInt32(at + 4, true);
+  if (hi >= -EXACT_HI && hi < EXACT_HI) return (hi * TWO_32 + view.getUint32(at, true)) / 1e9;
+  return Number(view.getBigInt64(at, true)) / 1e9;
+}
+
+function aggressorOfChar(code: number): -1 | 0 | 1 {
+  return code === CHAR_B ? 1 : code === CHAR_A ? -1 : 0;
+}
+
+/** What {@link DbnNormalizer} resolved a market record's instrument to. */
+const DROPPED = 0;
+const FUTURE = 1;
+const OPTION = 2;
+type Target = typeof DROPPED | typeof FUTURE | typeof OPTION;
+
+/** The id text before the time, and the key counts, of one (tag, symbol). */
+interface IdStream {
+  readonly prefix: string;
+  readonly counter: KeyCounter;
+}
+
+/** Keys of the duplicate-ordinal map are forgotten when this far (ns) behind the newest event time. */
+const DUP_HORIZON_NS = 600_000_000_000n;
+/** The forgetting pass runs once per this many new keys (O(1) per event on average). */
+const DUP_PRUNE_EVERY = 50_000;
+
 /**
  * Turns decoded DBN records (bigint prices, as stored or upgraded) into canonical events, one record at a
  * time. Definitions fed through {@link normalize} (or {@link addDefinition}) extend the instrument map.
  * Option trades come out with `opt_bid`/`opt_ask` null; {@link OptionQuoteAttacher} fills them once the
- * streams are merged in canonical order.
+ * streams are merged in canonical order. {@link normalizeCursor} does the same straight from the decoder's
+ * zero-copy cursor, without building the record object.
  *
  * @example
  * ```ts
@@ -129,9 +205,17 @@ export class DbnNormalizer {
   readonly #futures: FuturesRecordFilter;
   readonly #exchange: string | null;
   #zeroDte: ZeroDteContext | null = null;
-  /** Occurrences of (tag, symbol, ts_event, seq) so far, for `dup_ordinal`. */
-  /** Occurrences of each (tag, ts_event, seq, symbol) key, with the key's time for pruning. */
-  readonly #dups = new Map<string, { ts: bigint; n: number }>();
+  /**
+   * Per (tag, symbol): the id text up to the time (`<TT>-<SYM>-`, symbol checked once) and the occurrence
+   * counts of its (ts_event, seq) keys, for `dup_ordinal`.
+   */
+  readonly #idStreams: Record<EventTypeTag, Map<string, IdStream>> = {
+    FT: new Map(),
+    OT: new Map(),
+    MB: new Map(),
+    ON: new Map(),
+  };
+  readonly #counters: KeyCounter[] = [];
   #dupMaxTs = 0n;
   #dupInserts = 0;
   readonly #outright: RegExp;
@@ -139,6 +223,15 @@ export class DbnNormalizer {
   #date = '';
   #dateStart = 0n;
   #dateEnd = 0n;
+  /** Result of the last {@link #target}: the futures symbol or the option fields. */
+  #symbol = '';
+  #fields: OptionContractFields | null = null;
+  /** The dup key of the current record: `ts_event` as u32 halves, `sequence`. */
+  #keyHi = 0;
+  #keyLo = 0;
+  #keySeq = 0;
+  /** Bigint record readers for the records the cursor path hands to {@link normalize}. */
+  #objects: ReaderCache | null = null;
 
   constructor(options: NormalizerOptions = {}) {
     this.#source = options.source ?? 'replay';
@@ -167,22 +260,39 @@ export class DbnNormalizer {
     return def;
   }
 
-  #eventId(tag: EventTypeTag, symbol: string, ts: bigint, seq: bigint | null): string {
+  #idStream(tag: EventTypeTag, symbol: string): IdStream {
+    const streams = this.#idStreams[tag];
+    let stream = streams.get(symbol);
+    if (stream === undefined) {
+      // formatEventId validates the symbol and writes it; the prefix is the id up to the time.
+      const sample = formatEventId({ tag, symbol, ts_event_ns: 0n, seq: null, dup_ordinal: 0 });
+      stream = { prefix: sample.slice(0, sample.length - '0-na-0'.length), counter: new KeyCounter() };
+      streams.set(symbol, stream);
+      this.#counters.push(stream.counter);
+    }
+    return stream;
+  }
+
+  /**
+   * The id of B.4.7 (`formatEventId`), `dup_ordinal` counting the earlier records of the same (tag, symbol,
+   * ts_event, seq) of the current record (its key set by `normalize` or `normalizeCursor`).
+   */
+  #eventId(tag: EventTypeTag, symbol: string, ts: bigint): string {
+    const seq = this.#keySeq;
     // Duplicates of one key arrive close together; keys far behind the newest time are forgotten, checked
     // once every 50 000 new keys so the pruning costs O(1) per event on average.
     if (ts > this.#dupMaxTs) this.#dupMaxTs = ts;
-    const key = `${tag}|${ts}|${seq ?? 'na'}|${symbol}`;
-    const seen = this.#dups.get(key);
-    const ordinal = seen ? seen.n : 0;
-    if (seen) seen.n++;
-    else {
-      this.#dups.set(key, { ts, n: 1 });
-      if (++this.#dupInserts % 50_000 === 0) {
-        const horizon = this.#dupMaxTs - 600_000_000_000n;
-        for (const [k, v] of this.#dups) if (v.ts < horizon) this.#dups.delete(k);
+    const stream = this.#idStream(tag, symbol);
+    const ordinal = stream.counter.add(this.#keyHi, this.#keyLo, seq);
+    if (ordinal === 0 && ++this.#dupInserts % DUP_PRUNE_EVERY === 0) {
+      const horizon = this.#dupMaxTs - DUP_HORIZON_NS;
+      if (horizon > 0n) {
+        const horizonHi = Number(horizon >> 32n);
+        const horizonLo = Number(horizon & 0xffffffffn);
+        for (const counter of this.#counters) counter.forgetBefore(horizonHi, horizonLo);
       }
     }
-    return formatEventId({ tag, symbol, ts_event_ns: ts, seq, dup_ordinal: ordinal });
+    return `${stream.prefix}${ts}-${seq}-${ordinal}`;
   }
 
   #tradeDate(ts: bigint): string {
@@ -201,6 +311,46 @@ export class DbnNormalizer {
     return this.#zeroDte;
   }
 
+  /**
+   * Resolve a market record's instrument: a futures outright (symbol in {@link #symbol}), a kept 0DTE option
+   * (fields in {@link #fields}) or dropped (counted).
+   */
+  #target(instrumentId: number, ts: bigint, tsRecv: bigint): Target {
+    const def = this.#instruments.getAt(instrumentId, this.#tradeDate(ts), tsRecv);
+    const symbol = def?.raw_symbol ?? this.#symbols.getAt(instrumentId, tsRecv);
+    if (symbol === null) {
+      // An option without a definition is a missing definition; anything else has no symbol at all.
+      this.#drop('no_symbol');
+      return DROPPED;
+    }
+    const outright = this.#outright.test(symbol);
+    if (outright || (def && def.instrument_class === 'F')) {
+      if (!outright) {
+        this.#drop('spread_or_other_future');
+        return DROPPED;
+      }
+      this.#symbol = symbol;
+      return FUTURE;
+    }
+    if (!def) {
+      this.#drop('option_no_definition');
+      return DROPPED;
+    }
+    if (def.instrument_class !== 'C' && def.instrument_class !== 'P') {
+      this.#drop(
+        def.instrument_class === 'F' || def.instrument_class === 'S' ? 'spread_or_other_future' : 'option_not_option',
+      );
+      return DROPPED;
+    }
+    const decision = classifyZeroDte(def, this.#context(ts));
+    if (!decision.kept) {
+      this.#drop(`option_${decision.reason}`);
+      return DROPPED;
+    }
+    this.#fields = decision.fields;
+    return OPTION;
+  }
+
   /** The canonical event of one DBN record, or null (definitions, dropped records; see {@link dropped}). */
   normalize(record: DbnRecord<'bigint'>): MarketEvent | null {
     switch (record.record_type) {
@@ -217,122 +367,272 @@ export class DbnNormalizer {
         return this.#drop('unsupported_record');
     }
     const ts = record.ts_event;
-    const def = this.#instruments.getAt(record.instrument_id, this.#tradeDate(ts), record.ts_recv);
-    const symbol = def?.raw_symbol ?? this.#symbols.getAt(record.instrument_id, record.ts_recv);
-    if (symbol === null) {
-      // An option without a definition is a missing definition; anything else has no symbol at all.
-      return this.#drop('no_symbol');
-    }
-    if (this.#outright.test(symbol) || (def && def.instrument_class === 'F')) {
-      return this.#futuresEvent(record, symbol);
-    }
-    if (!def) return this.#drop('option_no_definition');
-    if (def.instrument_class !== 'C' && def.instrument_class !== 'P') {
-      return this.#drop(
-        def.instrument_class === 'F' || def.instrument_class === 'S' ? 'spread_or_other_future' : 'option_not_option',
-      );
-    }
-    const decision = classifyZeroDte(def, this.#context(ts));
-    if (!decision.kept) return this.#drop(`option_${decision.reason}`);
+    const target = this.#target(record.instrument_id, ts, record.ts_recv);
+    if (target === DROPPED) return null;
     const seq = BigInt(record.sequence);
+    this.#keyHi = Number(ts >> 32n);
+    this.#keyLo = Number(ts & 0xffffffffn);
+    this.#keySeq = record.sequence;
+    if (target === FUTURE) {
+      const symbol = this.#symbol;
+      if (record.record_type === 'TradeMsg') {
+        if (this.#futures.role(symbol, ts, false) !== 'front') return this.#drop('not_front_month');
+        if (record.price === UNDEF_PRICE || record.price <= 0n) return this.#drop('bad_price');
+        if (record.size <= 0) return this.#drop('bad_size');
+        return this.#futuresTrade(
+          symbol,
+          ts,
+          record.ts_recv,
+          fixedToNumber(record.price),
+          record.size,
+          aggressorOf(record.side),
+          seq,
+        );
+      }
+      if (record.record_type === 'Mbp10Msg') {
+        if (this.#futures.role(symbol, ts, true) === null) return this.#drop('not_front_month');
+        const event: MBP10 = {
+          event_id: this.#eventId('MB', symbol, ts),
+          ts_event_ns: ts,
+          ts_recv_ns: record.ts_recv,
+          source: this.#source,
+          symbol,
+          levels: record.levels.map((l) => {
+            const bidEmpty = l.bid_px === UNDEF_PRICE;
+            const askEmpty = l.ask_px === UNDEF_PRICE;
+            return {
+              bid_px: bidEmpty ? 0 : fixedToNumber(l.bid_px),
+              bid_sz: bidEmpty ? 0 : l.bid_sz,
+              ask_px: askEmpty ? 0 : fixedToNumber(l.ask_px),
+              ask_sz: askEmpty ? 0 : l.ask_sz,
+            };
+          }),
+          is_snapshot: (record.flags & FLAGS.F_SNAPSHOT) !== 0 || record.action === 'R',
+          seq,
+        };
+        this.produced.MB++;
+        return event;
+      }
+      return this.#drop('unsupported_record');
+    }
     if (record.record_type === 'TradeMsg') {
       if (record.price === UNDEF_PRICE || record.price <= 0n) return this.#drop('bad_price');
       if (record.size <= 0) return this.#drop('bad_size');
-      const f = decision.fields;
-      const event: OptionTrade = {
-        event_id: this.#eventId('OT', f.option_symbol, ts, seq),
-        ts_event_ns: ts,
-        ts_recv_ns: record.ts_recv,
-        source: this.#source,
-        // The contract fields, in the canonical field order (underlying … right).
-        ...f,
-        price: fixedToNumber(record.price),
-        size: record.size,
-        opt_bid: null,
-        opt_ask: null,
-        aggressor: aggressorOf(record.side),
-        conditions: null,
+      return this.#optionTrade(
+        ts,
+        record.ts_recv,
+        fixedToNumber(record.price),
+        record.size,
+        aggressorOf(record.side),
         seq,
-      };
-      this.produced.OT++;
-      return event;
+      );
     }
     if (record.record_type === 'Mbp1Msg') {
-      const f = decision.fields;
       const level = record.levels[0] as BidAskPair;
       const bidEmpty = level.bid_px === UNDEF_PRICE || level.bid_sz === 0;
       const askEmpty = level.ask_px === UNDEF_PRICE || level.ask_sz === 0;
-      const event: OptionNBBO = {
-        event_id: this.#eventId('ON', f.option_symbol, ts, seq),
-        ts_event_ns: ts,
-        ts_recv_ns: record.ts_recv,
-        source: this.#source,
-        // The contract fields, in the canonical field order (underlying … right).
-        ...f,
-        bid_px: bidEmpty ? null : fixedToNumber(level.bid_px),
-        ask_px: askEmpty ? null : fixedToNumber(level.ask_px),
-        bid_sz: bidEmpty ? 0 : level.bid_sz,
-        ask_sz: askEmpty ? 0 : level.ask_sz,
+      return this.#optionQuote(
+        ts,
+        record.ts_recv,
+        bidEmpty ? null : fixedToNumber(level.bid_px),
+        askEmpty ? null : fixedToNumber(level.ask_px),
+        bidEmpty ? 0 : level.bid_sz,
+        askEmpty ? 0 : level.ask_sz,
         seq,
-      };
-      this.produced.ON++;
-      return event;
+      );
     }
     return this.#drop('unsupported_record');
   }
 
-  #futuresEvent(
-    record: DbnRecord<'bigint'> & { record_type: 'TradeMsg' | 'Mbp1Msg' | 'Mbp10Msg' },
-    symbol: string,
-  ): MarketEvent | null {
-    if (!this.#outright.test(symbol)) return this.#drop('spread_or_other_future');
-    const ts = record.ts_event;
-    const seq = BigInt(record.sequence);
-    if (record.record_type === 'TradeMsg') {
-      if (this.#futures.role(symbol, ts, false) !== 'front') return this.#drop('not_front_month');
-      if (record.price === UNDEF_PRICE || record.price <= 0n) return this.#drop('bad_price');
-      if (record.size <= 0) return this.#drop('bad_size');
-      const event: FuturesTrade = {
-        event_id: this.#eventId('FT', symbol, ts, seq),
-        ts_event_ns: ts,
-        ts_recv_ns: record.ts_recv,
-        source: this.#source,
-        symbol,
-        price: fixedToNumber(record.price),
-        size: record.size,
-        aggressor: aggressorOf(record.side),
-        exchange: this.#exchange,
-        conditions: null,
-        seq,
-      };
-      this.produced.FT++;
-      return event;
+  /**
+   * {@link normalize} of the record under a decoder's zero-copy cursor (`DbnStream.forEach`,
+   * `DbnStream.visitChunks`), reading the fields in place: the same event (equal field by field, prices
+   * bit-identical) without building the record object. Trades, MBP-1 and MBP-10 records take the fast path;
+   * other records are read as objects and passed to {@link normalize}.
+   *
+   * @example
+   * ```ts
+   * const normalizer = new DbnNormalizer({ mappings: stream.metadata?.mappings, instruments });
+   * await stream.forEach((cursor) => {
+   *   const event = normalizer.normalizeCursor(cursor);
+   *   if (event) publish(event);
+   * });
+   * ```
+   */
+  normalizeCursor(cursor: RecordCursor): MarketEvent | null {
+    const layout = cursor.layout;
+    const view = cursor.view;
+    const at = cursor.offset;
+    if (layout !== TRADE_MSG && layout !== MBP1_MSG && layout !== MBP10_MSG) {
+      this.#objects ??= new ReaderCache('bigint');
+      const record = this.#objects.get(layout)(view, cursor.bytes, at, cursor.hasTsOut);
+      return this.normalize(record as DbnRecord<'bigint'>);
     }
-    if (record.record_type === 'Mbp10Msg') {
-      if (this.#futures.role(symbol, ts, true) === null) return this.#drop('not_front_month');
-      const event: MBP10 = {
-        event_id: this.#eventId('MB', symbol, ts, seq),
-        ts_event_ns: ts,
-        ts_recv_ns: record.ts_recv,
-        source: this.#source,
-        symbol,
-        levels: record.levels.map((l) => {
-          const bidEmpty = l.bid_px === UNDEF_PRICE;
-          const askEmpty = l.ask_px === UNDEF_PRICE;
-          return {
-            bid_px: bidEmpty ? 0 : fixedToNumber(l.bid_px),
-            bid_sz: bidEmpty ? 0 : l.bid_sz,
-            ask_px: askEmpty ? 0 : fixedToNumber(l.ask_px),
-            ask_sz: askEmpty ? 0 : l.ask_sz,
-          };
-        }),
-        is_snapshot: (record.flags & FLAGS.F_SNAPSHOT) !== 0 || record.action === 'R',
+    const ts = view.getBigUint64(at + O_TS_EVENT, true);
+    const tsRecv = view.getBigUint64(at + O_TS_RECV, true);
+    const target = this.#target(view.getUint32(at + O_INSTRUMENT, true), ts, tsRecv);
+    if (target === DROPPED) return null;
+    this.#keyHi = view.getUint32(at + O_TS_EVENT + 4, true);
+    this.#keyLo = view.getUint32(at + O_TS_EVENT, true);
+    this.#keySeq = view.getUint32(at + O_SEQUENCE, true);
+    const seq = BigInt(this.#keySeq);
+    const bytes = cursor.bytes;
+    if (target === FUTURE) {
+      const symbol = this.#symbol;
+      if (layout === TRADE_MSG) {
+        if (this.#futures.role(symbol, ts, false) !== 'front') return this.#drop('not_front_month');
+        if (isUndefAt(view, at + O_PRICE) || isNonPositiveAt(view, at + O_PRICE)) return this.#drop('bad_price');
+        const size = view.getUint32(at + O_SIZE, true);
+        if (size <= 0) return this.#drop('bad_size');
+        return this.#futuresTrade(
+          symbol,
+          ts,
+          tsRecv,
+          pointsAt(view, at + O_PRICE),
+          size,
+          aggressorOfChar(bytes[at + O_SIDE] as number),
+          seq,
+        );
+      }
+      if (layout === MBP10_MSG) {
+        if (this.#futures.role(symbol, ts, true) === null) return this.#drop('not_front_month');
+        const levels: MBP10['levels'] = [];
+        for (let i = 0, p = at + O_LEVELS; i < MBP10_LEVELS; i++, p += PAIR_SIZE) {
+          const bidEmpty = isUndefAt(view, p + O_BID_PX);
+          const askEmpty = isUndefAt(view, p + O_ASK_PX);
+          levels.push({
+            bid_px: bidEmpty ? 0 : pointsAt(view, p + O_BID_PX),
+            bid_sz: bidEmpty ? 0 : view.getUint32(p + O_BID_SZ, true),
+            ask_px: askEmpty ? 0 : pointsAt(view, p + O_ASK_PX),
+            ask_sz: askEmpty ? 0 : view.getUint32(p + O_ASK_SZ, true),
+          });
+        }
+        const event: MBP10 = {
+          event_id: this.#eventId('MB', symbol, ts),
+          ts_event_ns: ts,
+          ts_recv_ns: tsRecv,
+          source: this.#source,
+          symbol,
+          levels,
+          is_snapshot: ((bytes[at + O_FLAGS] as number) & FLAGS.F_SNAPSHOT) !== 0 || bytes[at + O_ACTION] === CHAR_R,
+          seq,
+        };
+        this.produced.MB++;
+        return event;
+      }
+      return this.#drop('unsupported_record');
+    }
+    if (layout === TRADE_MSG) {
+      if (isUndefAt(view, at + O_PRICE) || isNonPositiveAt(view, at + O_PRICE)) return this.#drop('bad_price');
+      const size = view.getUint32(at + O_SIZE, true);
+      if (size <= 0) return this.#drop('bad_size');
+      return this.#optionTrade(
+        ts,
+        tsRecv,
+        pointsAt(view, at + O_PRICE),
+        size,
+        aggressorOfChar(bytes[at + O_SIDE] as number),
         seq,
-      };
-      this.produced.MB++;
-      return event;
+      );
+    }
+    if (layout === MBP1_MSG) {
+      const p = at + O_LEVELS;
+      const bidSz = view.getUint32(p + O_BID_SZ, true);
+      const askSz = view.getUint32(p + O_ASK_SZ, true);
+      const bidEmpty = isUndefAt(view, p + O_BID_PX) || bidSz === 0;
+      const askEmpty = isUndefAt(view, p + O_ASK_PX) || askSz === 0;
+      return this.#optionQuote(
+        ts,
+        tsRecv,
+        bidEmpty ? null : pointsAt(view, p + O_BID_PX),
+        askEmpty ? null : pointsAt(view, p + O_ASK_PX),
+        bidEmpty ? 0 : bidSz,
+        askEmpty ? 0 : askSz,
+        seq,
+      );
     }
     return this.#drop('unsupported_record');
+  }
+
+  #futuresTrade(
+    symbol: string,
+    ts: bigint,
+    tsRecv: bigint,
+    price: number,
+    size: number,
+    aggressor: -1 | 0 | 1,
+    seq: bigint,
+  ): FuturesTrade {
+    const event: FuturesTrade = {
+      event_id: this.#eventId('FT', symbol, ts),
+      ts_event_ns: ts,
+      ts_recv_ns: tsRecv,
+      source: this.#source,
+      symbol,
+      price,
+      size,
+      aggressor,
+      exchange: this.#exchange,
+      conditions: null,
+      seq,
+    };
+    this.produced.FT++;
+    return event;
+  }
+
+  #optionTrade(
+    ts: bigint,
+    tsRecv: bigint,
+    price: number,
+    size: number,
+    aggressor: -1 | 0 | 1,
+    seq: bigint,
+  ): OptionTrade {
+    const f = this.#fields as OptionContractFields;
+    const event: OptionTrade = {
+      event_id: this.#eventId('OT', f.option_symbol, ts),
+      ts_event_ns: ts,
+      ts_recv_ns: tsRecv,
+      source: this.#source,
+      // The contract fields, in the canonical field order (underlying … right).
+      ...f,
+      price,
+      size,
+      opt_bid: null,
+      opt_ask: null,
+      aggressor,
+      conditions: null,
+      seq,
+    };
+    this.produced.OT++;
+    return event;
+  }
+
+  #optionQuote(
+    ts: bigint,
+    tsRecv: bigint,
+    bidPx: number | null,
+    askPx: number | null,
+    bidSz: number,
+    askSz: number,
+    seq: bigint,
+  ): OptionNBBO {
+    const f = this.#fields as OptionContractFields;
+    const event: OptionNBBO = {
+      event_id: this.#eventId('ON', f.option_symbol, ts),
+      ts_event_ns: ts,
+      ts_recv_ns: tsRecv,
+      source: this.#source,
+      // The contract fields, in the canonical field order (underlying … right).
+      ...f,
+      bid_px: bidPx,
+      ask_px: askPx,
+      bid_sz: bidSz,
+      ask_sz: askSz,
+      seq,
+    };
+    this.produced.ON++;
+    return event;
   }
 }
 
@@ -347,7 +647,12 @@ export class OptionQuoteAttacher {
   apply<E extends MarketEvent>(event: E): E {
     if ('option_symbol' in event) {
       if ('bid_sz' in event) {
-        this.#quotes.set(event.option_symbol, { bid: event.bid_px, ask: event.ask_px });
+        const quote = this.#quotes.get(event.option_symbol);
+        if (quote === undefined) this.#quotes.set(event.option_symbol, { bid: event.bid_px, ask: event.ask_px });
+        else {
+          quote.bid = event.bid_px;
+          quote.ask = event.ask_px;
+        }
       } else {
         const quote = this.#quotes.get(event.option_symbol);
         return { ...event, opt_bid: quote?.bid ?? null, opt_ask: quote?.ask ?? null };

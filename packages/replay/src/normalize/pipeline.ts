@@ -10,9 +10,10 @@
  * @module
  */
 import { type Config, DEFAULT_CONFIG, type EventSource, type EventTypeTag, type MarketEvent } from '@spymaster/schemas';
+import type { RecordCursor } from '../dbn/cursor.js';
 import type { Metadata } from '../dbn/metadata.js';
+import { DbnStream } from '../dbn/open.js';
 import type { DbnRecord } from '../dbn/records.js';
-import { MinHeap } from '../replay/heap.js';
 import { InstrumentMap } from '../symbology/instrument-map.js';
 import { DbnNormalizer, type DropReason, definitionFromDbn, OptionQuoteAttacher } from './normalizer.js';
 
@@ -75,6 +76,19 @@ function add(into: Partial<Record<string, number>>, from: Partial<Record<string,
 
 const TYPE_RANK: Readonly<Record<string, number>> = { FT: 0, OT: 1, MB: 2, ON: 3 };
 
+/** `TYPE_RANK` of an id's two-letter tag, read without slicing the id. */
+function rankOfId(id: string): number {
+  const c0 = id.charCodeAt(0);
+  const c1 = id.charCodeAt(1);
+  if (c0 === 77 && c1 === 66) return 2; // MB
+  if (c0 === 70 && c1 === 84) return 0; // FT
+  if (c0 === 79) {
+    if (c1 === 84) return 1; // OT
+    if (c1 === 78) return 3; // ON
+  }
+  return TYPE_RANK[id.slice(0, 2)] as number;
+}
+
 function dupOrdinal(id: string): number {
   return Number(id.slice(id.lastIndexOf('-') + 1));
 }
@@ -85,8 +99,8 @@ function dupOrdinal(id: string): number {
  */
 export function compareCanonicalEvents(a: MarketEvent, b: MarketEvent): number {
   if (a.ts_event_ns !== b.ts_event_ns) return a.ts_event_ns < b.ts_event_ns ? -1 : 1;
-  const ra = TYPE_RANK[a.event_id.slice(0, 2)] as number;
-  const rb = TYPE_RANK[b.event_id.slice(0, 2)] as number;
+  const ra = rankOfId(a.event_id);
+  const rb = rankOfId(b.event_id);
   if (ra !== rb) return ra - rb;
   if (a.seq !== b.seq) {
     if (a.seq === null) return 1;
@@ -101,7 +115,7 @@ export function compareCanonicalEvents(a: MarketEvent, b: MarketEvent): number {
 
 const BATCH = 1024;
 
-/** Record batches of a source: `batches()` when the source offers it (DbnStream), else one at a time. */
+/** Record batches of a source: `batches()` when the source offers it, else one at a time. */
 async function* recordBatches(source: RecordSource): AsyncGenerator<DbnRecord<'bigint'>[]> {
   const batched = (source as { batches?: () => AsyncIterable<DbnRecord<'bigint'>[]> }).batches;
   if (typeof batched === 'function') {
@@ -120,9 +134,84 @@ async function* recordBatches(source: RecordSource): AsyncGenerator<DbnRecord<'b
 }
 
 /**
- * One file's canonical events in canonical order, in batches: events are held in a heap until the newest
- * event time is `windowNs` past them (vendor files are ordered by receive time); an event older than the
- * last released one is late: dropped and counted (the merge needs sorted inputs).
+ * One file's events put in canonical order: an event is held until the newest event time is `windowNs` past
+ * it (vendor files are ordered by receive time, so event times are only nearly sorted); an event that sorts
+ * before the last released one is late: dropped and counted (the merge needs sorted inputs).
+ *
+ * The held events are a sorted array released from the front; a new event is inserted from the back, which
+ * for nearly sorted input is one comparison: O(1) amortized per event instead of a heap's O(log n).
+ */
+class SortWindow {
+  readonly #windowNs: bigint;
+  readonly #stats: PipelineStats;
+  #items: MarketEvent[] = [];
+  #head = 0;
+  #last: MarketEvent | undefined;
+  #maxTs: bigint | undefined;
+  /** Events with `ts_event_ns ≤` this are released: `maxTs - windowNs`. */
+  #releaseTs = 0n;
+
+  constructor(windowNs: bigint, stats: PipelineStats) {
+    this.#windowNs = windowNs;
+    this.#stats = stats;
+  }
+
+  /** Add an event and append to `out` the events it lets go, in canonical order. */
+  push(event: MarketEvent, out: MarketEvent[]): void {
+    const last = this.#last;
+    if (last !== undefined && compareCanonicalEvents(event, last) < 0) {
+      this.#stats.late++;
+      return;
+    }
+    const items = this.#items;
+    const head = this.#head;
+    let i = items.length;
+    items.push(event);
+    // Equal events stay in arrival order (the heap this replaces never saw two: ids are unique per file).
+    while (i > head && compareCanonicalEvents(items[i - 1] as MarketEvent, event) > 0) {
+      items[i] = items[i - 1] as MarketEvent;
+      i--;
+    }
+    items[i] = event;
+    const ts = event.ts_event_ns;
+    if (this.#maxTs === undefined || ts > this.#maxTs) {
+      this.#maxTs = ts;
+      this.#releaseTs = ts - this.#windowNs;
+    }
+    this.#release(out, this.#releaseTs);
+  }
+
+  /** Append every held event to `out` (end of input). */
+  flush(out: MarketEvent[]): void {
+    this.#release(out, null);
+  }
+
+  #release(out: MarketEvent[], upTo: bigint | null): void {
+    const items = this.#items;
+    let head = this.#head;
+    const n = items.length;
+    while (head < n && (upTo === null || (items[head] as MarketEvent).ts_event_ns <= upTo)) {
+      out.push(items[head] as MarketEvent);
+      head++;
+    }
+    if (head === this.#head) return;
+    this.#last = items[head - 1];
+    if (head === n) {
+      items.length = 0;
+      head = 0;
+    } else if (head >= BATCH && head * 2 >= n) {
+      items.copyWithin(0, head);
+      items.length = n - head;
+      head = 0;
+    }
+    this.#head = head;
+  }
+}
+
+/**
+ * One source's canonical events in canonical order, in batches. A `DbnStream` is normalized straight from its
+ * zero-copy cursor, one decompressed chunk per step; other sources through record objects. Stopping the
+ * generator stops (and closes) the source.
  */
 async function* sortedCanonical(
   source: RecordSource,
@@ -130,47 +219,47 @@ async function* sortedCanonical(
   windowNs: bigint,
   stats: PipelineStats,
 ): AsyncGenerator<MarketEvent[]> {
-  const heap = new MinHeap<MarketEvent>((a, b) => compareCanonicalEvents(a, b) < 0);
-  let maxTs: bigint | undefined;
-  let last: MarketEvent | undefined;
-  const release = (out: MarketEvent[], upTo: bigint | null) => {
-    for (let top = heap.peek(); top !== undefined && (upTo === null || top.ts_event_ns <= upTo); top = heap.peek()) {
-      heap.pop();
-      out.push(top);
-      last = top;
-    }
-  };
-  for await (const batch of recordBatches(source)) {
-    const out: MarketEvent[] = [];
-    for (const record of batch) {
-      const event = normalizer.normalize(record);
-      if (event === null) continue;
-      if (last !== undefined && compareCanonicalEvents(event, last) < 0) {
-        stats.late++;
-        continue;
+  const window = new SortWindow(windowNs, stats);
+  let out: MarketEvent[] = [];
+  if (source instanceof DbnStream) {
+    const visit = (cursor: RecordCursor) => {
+      const event = normalizer.normalizeCursor(cursor);
+      if (event !== null) window.push(event, out);
+    };
+    for await (const _ of (source as DbnStream).visitChunks(visit)) {
+      if (out.length > 0) {
+        yield out;
+        out = [];
       }
-      heap.push(event);
-      if (maxTs === undefined || event.ts_event_ns > maxTs) maxTs = event.ts_event_ns;
-      release(out, maxTs - windowNs);
     }
-    if (out.length > 0) yield out;
+  } else {
+    for await (const batch of recordBatches(source)) {
+      for (const record of batch) {
+        const event = normalizer.normalize(record);
+        if (event !== null) window.push(event, out);
+      }
+      if (out.length > 0) {
+        yield out;
+        out = [];
+      }
+    }
   }
-  const out: MarketEvent[] = [];
-  release(out, null);
+  window.flush(out);
   if (out.length > 0) yield out;
 }
 
-/** Merge sorted batch streams into sorted batches (stable by source index); awaits only to refill a source. */
-async function* mergeBatches(sources: AsyncIterator<MarketEvent[]>[]): AsyncGenerator<MarketEvent[]> {
+/**
+ * Merge sorted batch streams (stable by source index), drop repeated ids (adjacent after the merge) and attach
+ * the as-of quote to option trades; batches cut every 1024 merged events. The source holding the smallest
+ * event is drained while its events sort before every other source's next event, so a long run from one file
+ * costs one comparison per event; awaits only to refill a source.
+ */
+async function* mergeCanonical(
+  sources: AsyncIterator<MarketEvent[]>[],
+  stats: PipelineStats,
+): AsyncGenerator<MarketEvent[]> {
   const buffers: MarketEvent[][] = sources.map(() => []);
   const positions = sources.map(() => 0);
-  const heap = new MinHeap<number>((a, b) => {
-    const c = compareCanonicalEvents(
-      buffers[a]?.[positions[a] as number] as MarketEvent,
-      buffers[b]?.[positions[b] as number] as MarketEvent,
-    );
-    return c < 0 || (c === 0 && a < b);
-  });
   const refill = async (i: number): Promise<boolean> => {
     for (;;) {
       const next = await (sources[i] as AsyncIterator<MarketEvent[]>).next();
@@ -182,25 +271,69 @@ async function* mergeBatches(sources: AsyncIterator<MarketEvent[]>[]): AsyncGene
       }
     }
   };
-  for (let i = 0; i < sources.length; i++) if (await refill(i)) heap.push(i);
+  /** Sources with events, ascending index (ties go to the lower index). */
+  const live: number[] = [];
+  for (let i = 0; i < sources.length; i++) if (await refill(i)) live.push(i);
+  const quotes = new OptionQuoteAttacher();
+  let lastId = '';
+  let merged = 0;
   let out: MarketEvent[] = [];
-  while (heap.size > 0) {
-    const i = heap.pop() as number;
-    const buffer = buffers[i] as MarketEvent[];
-    out.push(buffer[positions[i] as number] as MarketEvent);
-    positions[i] = (positions[i] as number) + 1;
-    if ((positions[i] as number) < buffer.length || (await refill(i))) heap.push(i);
-    if (out.length >= BATCH) {
-      yield out;
-      out = [];
+  while (live.length > 0) {
+    // The source with the smallest next event and the runner-up (the bound of the run).
+    let best = live[0] as number;
+    let second = -1;
+    for (let j = 1; j < live.length; j++) {
+      const s = live[j] as number;
+      const head = (buffers[s] as MarketEvent[])[positions[s] as number] as MarketEvent;
+      if (
+        compareCanonicalEvents(head, (buffers[best] as MarketEvent[])[positions[best] as number] as MarketEvent) < 0
+      ) {
+        second = best;
+        best = s;
+      } else if (
+        second < 0 ||
+        compareCanonicalEvents(head, (buffers[second] as MarketEvent[])[positions[second] as number] as MarketEvent) < 0
+      ) {
+        second = s;
+      }
     }
+    const bound =
+      second < 0 ? undefined : ((buffers[second] as MarketEvent[])[positions[second] as number] as MarketEvent);
+    const buffer = buffers[best] as MarketEvent[];
+    let p = positions[best] as number;
+    for (;;) {
+      const event = buffer[p] as MarketEvent;
+      if (bound !== undefined) {
+        const c = compareCanonicalEvents(event, bound);
+        if (c > 0 || (c === 0 && best > second)) break;
+      }
+      p++;
+      // Equal ids are adjacent after the merge: drop the repeats (redeliveries, overlapping files).
+      if (event.event_id === lastId) stats.duplicates++;
+      else {
+        lastId = event.event_id;
+        // Only option events (ids OT-…, ON-…) concern the quote attacher.
+        out.push(event.event_id.charCodeAt(0) === 79 ? quotes.apply(event) : event);
+      }
+      if (++merged === BATCH) {
+        merged = 0;
+        if (out.length > 0) {
+          yield out;
+          out = [];
+        }
+      }
+      if (p === buffer.length) break;
+    }
+    positions[best] = p;
+    if (p === buffer.length && !(await refill(best))) live.splice(live.indexOf(best), 1);
   }
   if (out.length > 0) yield out;
 }
 
 /**
  * Canonical events of many DBN streams, in canonical order, with deterministic ids, in batches of up to 1024
- * (the fast path: no await per event).
+ * (the fast path: no await per event). `DbnStream` sources are normalized from the decoder's zero-copy
+ * cursor. Stopping early (`break`, `return()`) closes every source.
  *
  * @example
  * ```ts
@@ -229,23 +362,11 @@ export async function* canonicalEventBatches(
   );
   const windowNs = BigInt(options.sortWindowMs ?? config.LATENESS_BUFFER_MS) * 1_000_000n;
   const streams = sources.map((s, i) => sortedCanonical(s, normalizers[i] as DbnNormalizer, windowNs, stats));
-  const quotes = new OptionQuoteAttacher();
-  let lastId = '';
   try {
-    for await (const batch of mergeBatches(streams)) {
-      const out: MarketEvent[] = [];
-      for (const event of batch) {
-        // Equal ids are adjacent after the merge: drop the repeats (redeliveries, overlapping files).
-        if (event.event_id === lastId) {
-          stats.duplicates++;
-          continue;
-        }
-        lastId = event.event_id;
-        out.push(quotes.apply(event));
-      }
-      if (out.length > 0) yield out;
-    }
+    yield* mergeCanonical(streams, stats);
   } finally {
+    // Close the sources (and their files) when the consumer stopped early or a source failed.
+    await Promise.allSettled(streams.map((s) => s.return(undefined)));
     for (const n of normalizers) {
       add(stats.produced, n.produced);
       add(stats.dropped, n.dropped);
