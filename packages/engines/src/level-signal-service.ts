@@ -24,7 +24,7 @@ import {
   parseEventId,
   type Role,
 } from '@spymaster/schemas';
-import { addDays, sessionWindows, tradeDate } from '@spymaster/schemas/time';
+import { addDays, sessionWindows, tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
 import { BarrierEngine } from './barrier.js';
 import {
   buildGammaBook,
@@ -188,6 +188,10 @@ export class LevelSignalService {
   #detectors = new Map<LevelKind, TouchDetector>();
   #detectorDate: string | null = null;
   #snapDate: string | null = null;
+  /** The trade date of the last lookup and its `[start, end)`: tradeDate() only when time leaves it. */
+  #dateOf = { date: '', start: 0n, end: 0n };
+  /** RTH `[start, end)` per trade date (the last few dates looked up). */
+  readonly #rthOf = new Map<string, { start: bigint; end: bigint }>();
 
   /** @param params the full configuration (default {@link DEFAULT_CONFIG}). */
   constructor(params: Config = DEFAULT_CONFIG) {
@@ -253,6 +257,25 @@ export class LevelSignalService {
     this.#groupTs = NO_TS;
   }
 
+  #tradeDate(ts: bigint): string {
+    const d = this.#dateOf;
+    if (ts >= d.start && ts < d.end && d.date !== '') return d.date;
+    const date = tradeDate(ts);
+    const w = tradeDateWindow(date);
+    this.#dateOf = { date, start: w.start, end: w.end };
+    return date;
+  }
+
+  #rth(date: string): { start: bigint; end: bigint } {
+    let rth = this.#rthOf.get(date);
+    if (rth === undefined) {
+      if (this.#rthOf.size >= 8) this.#rthOf.clear();
+      rth = sessionWindows(date, this.params).rth;
+      this.#rthOf.set(date, rth);
+    }
+    return rth;
+  }
+
   #applyEvent(e: MarketEvent): void {
     this.#ms.apply(e);
     if (!('levels' in e) && !('option_symbol' in e)) this.#touchTrade(e.ts_event_ns, e.symbol, e.price);
@@ -261,12 +284,12 @@ export class LevelSignalService {
   #touchTrade(ts: bigint, symbol: string, price: number): void {
     const ms = this.#ms;
     if (symbol !== ms.frontMonth) return;
-    const date = tradeDate(ts);
+    const date = this.#tradeDate(ts);
     if (date !== this.#detectorDate) {
       this.#detectors.clear();
       this.#detectorDate = date;
     }
-    const rth = sessionWindows(date, this.params).rth;
+    const rth = this.#rth(date);
     if (ts < rth.start || ts >= rth.end) return;
     for (const { kind, price: L } of this.#levels()) {
       let d = this.#detectors.get(kind);
@@ -299,11 +322,11 @@ export class LevelSignalService {
     const emitFrom = this.params.EMIT_FROM_NS ?? null;
     while (this.#nextSnap <= limit) {
       const t = this.#nextSnap;
-      const date = tradeDate(t);
-      const rth = sessionWindows(date, this.params).rth;
+      const date = this.#tradeDate(t);
+      const rth = this.#rth(date);
       let next: bigint;
       if (t < rth.start) next = ceilTo(rth.start, this.#snapNs);
-      else if (t >= rth.end) next = ceilTo(sessionWindows(addDays(date, 1), this.params).rth.start, this.#snapNs);
+      else if (t >= rth.end) next = ceilTo(this.#rth(addDays(date, 1)).start, this.#snapNs);
       else if (emitFrom !== null && t < emitFrom) next = ceilTo(emitFrom, this.#snapNs);
       else {
         out.push(this.#snap(t, date));
@@ -344,7 +367,7 @@ export class LevelSignalService {
     const recent = new Map<string, { signed: number; size: number }>();
     for (const f of ms.optionFlowIn(t, p.W_g)) recent.set(f.contract.option_symbol, f);
     const inventory = ms.optionContracts();
-    const sigmas = contractSigmas(inventory, t, sessionWindows(date, p).rth.start, front, basis, p);
+    const sigmas = contractSigmas(inventory, t, this.#rth(date).start, front, basis, p);
     const contracts: GammaContract[] = inventory.map((c, i) => ({
       option_symbol: c.option_symbol,
       underlying_contract: c.underlying_contract,
@@ -490,7 +513,7 @@ export class LevelSignalService {
           gamma_flow: z(fuel.gamma_flow),
           call_wall: wallOf(fuel.call_wall),
           put_wall: wallOf(fuel.put_wall),
-          gamma_by_strike: sortedStrikes(fuel.gamma_by_strike),
+          gamma_by_strike: unsignedZeros(fuel.gamma_by_strike),
           confidence: z(fuel.confidence),
         },
         kinematics: {
@@ -619,15 +642,10 @@ function windowOf(
   return w == null ? null : { velocity: z(w.velocity), acceleration: z(w.acceleration), jerk: z(w.jerk) };
 }
 
-function sortedStrikes(g: Readonly<Record<string, number>>): Record<string, number> {
-  const keys = Object.keys(g);
-  // fuelMetrics fills the object in ascending placed strike already; sort only if that ever changes.
-  let ascending = true;
-  for (let i = 1; i < keys.length && ascending; i++) ascending = Number(keys[i - 1]) < Number(keys[i]);
-  if (!ascending) keys.sort((a, b) => Number(a) - Number(b));
-  const out: Record<string, number> = {};
-  for (const k of keys) out[k] = z(g[k] ?? 0);
-  return out;
+function unsignedZeros(g: Record<string, number>): Record<string, number> {
+  // fuelMetrics fills a fresh object in ascending placed strike ([D31]); only −0 needs rewriting.
+  for (const k in g) if (Object.is(g[k], -0)) g[k] = 0;
+  return g;
 }
 
 /** §9.5 approach context from the minute closes (oldest first). */
