@@ -36,6 +36,7 @@ import {
   optionDefinitionRecord,
   optionExpiriesOn,
   optionRawSymbol,
+  STRIKE_GRIDS,
   simulateOptionsDay,
   smileVol,
   TRADING_YEAR_SECONDS,
@@ -213,10 +214,13 @@ describe('listOptionChain', () => {
     expect(optionExpiriesOn('2025-12-13')).toEqual([]); // Saturday
     expect(optionRawSymbol('E3C', '2025-12-17', 'C', 6850)).toBe('E3CZ5 C6850');
     expect(listedStrikes(6002, { fineRange: 10, wideRange: 50 })).toEqual([5975, 5995, 6000, 6005, 6010, 6025, 6050]);
+    // Both scales list the same grid: a small day moves as far as a full one.
+    expect(STRIKE_GRIDS.full).toEqual({ fineRange: 100, wideRange: 300 });
+    expect(STRIKE_GRIDS.small).toEqual(STRIKE_GRIDS.full);
   });
 
   function checkChain(chain: OptionInstrument[], scale: Scale, center: (o: OptionInstrument) => number): void {
-    const [fine, wide] = scale === 'full' ? [100, 300] : [50, 150];
+    const { fineRange: fine, wideRange: wide } = STRIKE_GRIDS[scale];
     expect(new Set(chain.map((o) => o.instrumentId)).size).toBe(chain.length);
     expect(new Set(chain.map((o) => o.rawSymbol)).size).toBe(chain.length);
     for (const o of chain) {
@@ -574,8 +578,15 @@ describe('simulateOptionsDay (small)', () => {
 });
 
 describe('customer positioning', () => {
-  /** Dealer gamma near spot at 12:00 ET from the trade records alone (engines.md §4.4, fixed smile). */
-  function dealerGammaAtNoon(day: Day): number {
+  interface NoonBook {
+    day: Day;
+    spot: number;
+    snap: bigint;
+    book: [OptionInstrument, number][];
+  }
+
+  /** Net customer contracts of the date's 0DTE options traded up to 12:00 ET, with the noon spot. */
+  function noonBook(day: Day): NoonBook {
     const snap = etToNs(day.window.date, '12:00');
     const byId = new Map(day.chain.map((o) => [o.instrumentId, o]));
     const net = new Map<number, number>();
@@ -584,13 +595,21 @@ describe('customer positioning', () => {
       net.set(r.instrument_id, (net.get(r.instrument_id) ?? 0) + (r.side === 'B' ? r.size : -r.size));
     }
     const spot = day.path.mids[Number((snap - day.window.startNs) / 1_000_000_000n)] as number;
+    const book = [...net]
+      .sort((a, b) => a[0] - b[0])
+      .map(([id, n]) => [byId.get(id) as OptionInstrument, n] as [OptionInstrument, number])
+      .filter(([o]) => o.expDate === day.window.date);
+    return { day, spot, snap, book };
+  }
+
+  /** Dealer gamma (engines.md §4.4, the day's smile) with the front month at `x`, of the options whose placed
+   * strike lies within `range` of `center` (all when `range` is Infinity). */
+  function dealerGamma({ day, snap, book }: NoonBook, x: number, center: number, range: number): number {
     let dealer = 0;
-    for (const [id, n] of [...net].sort((a, b) => a[0] - b[0])) {
-      const o = byId.get(id) as OptionInstrument;
-      if (o.expDate !== day.window.date) continue;
+    for (const [o, n] of book) {
       const basis = o.underlying === day.contracts.other.symbol ? day.contracts.other.basis : 0;
-      if (Math.abs(o.strike - basis - spot) > GAMMA_SUMMARY_RANGE) continue;
-      const F = spot + basis;
+      if (Math.abs(o.strike - basis - center) > range) continue;
+      const F = x + basis;
       const T = yearsToExpiry(o.expirationNs, snap);
       const sigma = smileVol(F, o.strike, T, { atmVol: atmVolOf(day.window)(snap), ...day.result.smile });
       dealer += -n * black76Gamma(F, o.strike, T, sigma, R) * 50;
@@ -598,19 +617,65 @@ describe('customer positioning', () => {
     return dealer;
   }
 
+  /** The gamma flip nearest spot (engines.md §4.6 grid, spot ± 75 in 0.25 steps), null when G keeps its sign. */
+  function gammaFlip(noon: NoonBook): number | null {
+    const { spot } = noon;
+    let best: number | null = null;
+    let prev: { x: number; g: number } | null = null;
+    for (let k = -300; k <= 300; k++) {
+      const x = spot + 0.25 * k;
+      const g = dealerGamma(noon, x, spot, Number.POSITIVE_INFINITY);
+      if (g === 0) continue;
+      if (prev && Math.sign(prev.g) === -Math.sign(g)) {
+        const root = prev.x + ((x - prev.x) * prev.g) / (prev.g - g);
+        if (best === null || Math.abs(root - spot) < Math.abs(best - spot)) best = root;
+      }
+      prev = { x, g };
+    }
+    return best;
+  }
+
+  const days = Array.from({ length: 8 }, (_, seed) => simulateDay('2025-12-16', `positioning-${seed}`));
+  const noons = days.map(noonBook);
+
   it('leaves dealers short gamma near spot on some days (AMPLIFY) and long on others (DAMPEN)', () => {
     const gammas: number[] = [];
-    for (let seed = 0; seed < 6; seed++) {
-      const day = simulateDay('2025-12-16', `positioning-${seed}`);
-      const g = dealerGammaAtNoon(day);
+    for (const noon of noons) {
+      const { day, spot } = noon;
+      const g = dealerGamma(noon, spot, spot, GAMMA_SUMMARY_RANGE);
       expect(day.result.customerNetGamma.ts).toBe(etToNs('2025-12-16', '12:00'));
       expect(relErr(day.result.customerNetGamma.dealerGamma, g)).toBeLessThan(1e-9);
-      expect(Math.sign(g)).toBe(-Math.sign(day.result.customerBias));
       gammas.push(g);
     }
-    expect(gammas.some((g) => g < 0)).toBe(true);
-    expect(gammas.some((g) => g > 0)).toBe(true);
-    expect(Math.max(...gammas.map(Math.abs))).toBeGreaterThan(1000);
+    expect(gammas.some((g) => g < -1000)).toBe(true);
+    expect(gammas.some((g) => g > 1000)).toBe(true);
+  });
+
+  it('changes the sign of dealer gamma across strikes: a gamma flip within spot ± 75 on most days', () => {
+    const flips = noons.map(gammaFlip);
+    expect(flips.filter((x) => x !== null).length).toBeGreaterThanOrEqual(5);
+    for (const [i, x] of flips.entries()) {
+      if (x !== null) expect(Math.abs(x - (noons[i] as NoonBook).spot)).toBeLessThanOrEqual(75);
+    }
+  });
+
+  it('skews demand by strike: customers net buyers below spot and sellers above on most days', () => {
+    const skews = days.map((d) => d.result.customerSkew);
+    expect(skews.every((k) => Math.abs(k) >= 0.4 && Math.abs(k) <= 0.8)).toBe(true);
+    expect(days.map((d) => Math.abs(d.result.customerBias)).every((b) => b >= 0.15 && b <= 0.5)).toBe(true);
+    // Dealer gamma of the strikes 25–75 points below spot has the opposite sign of the strikes 25–75 above on
+    // days whose skew is positive: dealers short the puts customers bought, long the calls they sold.
+    let opposite = 0;
+    let positive = 0;
+    for (const noon of noons) {
+      if (noon.day.result.customerSkew <= 0) continue;
+      positive++;
+      const below = dealerGamma(noon, noon.spot, noon.spot - 50, 25);
+      const above = dealerGamma(noon, noon.spot, noon.spot + 50, 25);
+      if (below < 0 && above > 0) opposite++;
+    }
+    expect(positive).toBeGreaterThan(0);
+    expect(opposite / positive).toBeGreaterThanOrEqual(0.6);
   });
 
   it('stops quoting and trading the AM-settled quarterly options at 09:30 on their expiry day', () => {

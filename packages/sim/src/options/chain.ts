@@ -40,10 +40,11 @@ export interface StrikeGrid {
   readonly wideRange: number;
 }
 
-/** Strike grids per scale: `full` ±100 / ±300 points, `small` ±50 / ±150. */
+/** Strike grids per scale: ±100 / ±300 points at both (a `small` day moves as far as a `full` one, and its
+ * customers trade the strikes near wherever spot went). */
 export const STRIKE_GRIDS: Readonly<Record<Scale, StrikeGrid>> = Object.freeze({
   full: Object.freeze({ fineRange: 100, wideRange: 300 }),
-  small: Object.freeze({ fineRange: 50, wideRange: 150 }),
+  small: Object.freeze({ fineRange: 100, wideRange: 300 }),
 });
 
 /** First and last option instrument id (Databento-like seven-digit ids; futures ids lie elsewhere). */

@@ -17,9 +17,14 @@
  *   action/side/price/size the side that improved (`A`) or backed off (`C`).
  * - **Customer trades**: a Poisson stream whose rate follows a U-shape over RTH (low overnight, a bump at
  *   08:30 ET), with minute-scale bursts; each trade picks an option by weight (near the money, out of the money,
- *   25-point strikes, 0DTE over 1DTE) and a side from the day's **customer bias**: on some days customers are
- *   net buyers of near-the-money options (dealers short gamma: AMPLIFY), on others net sellers (DAMPEN). Far
- *   options are traded about evenly with a slight buy skew. Buys lift the offer (aggressor `B`), sells hit the
+ *   25-point strikes, 0DTE over 1DTE) and a side from three demands, `pBuy = ½ + ½·(bias·near − skew·tanh(z/0.5)
+ *   − 0.6·tanh(net/inventoryScale))` with `z` the strike's distance from the underlying in units of 0.6 × the
+ *   at-the-money width (`0.9·F·σ·√T`) and `near = e^(−z²/2)`: the day's **at-the-money bias** (customers net
+ *   buyers of near-the-money options on some days — dealers short gamma, AMPLIFY — and net sellers on others —
+ *   DAMPEN; strength 0.15–0.5), the day's **strike skew** (customers buy the strikes below spot — protective puts —
+ *   and sell those above — overwritten calls; strength 0.4–0.8, reversed on 20 % of days), and **position
+ *   closing** (customers trade against the contracts they hold). Dealer gamma therefore changes sign across
+ *   strikes and the gamma flip usually lies within spot ± 75. Buys lift the offer (aggressor `B`), sells hit the
  *   bid (`A`); sizes mostly 1–20 lots with a heavy tail of blocks near the money, never more than the displayed
  *   size; the traded level shrinks (or moves one step away when emptied) in an `mbp-1` record of the same event.
  * - **Records**: `ts_event` non-decreasing, `ts_recv = ts_event` + a few microseconds (non-decreasing too),
@@ -63,12 +68,15 @@ export interface OptionsScaleParams {
   /** Size-only quote refreshes per second at average activity (whole chain). */
   readonly refreshesPerSecond: number;
   /** Multiplier of customer trade sizes: a small day is a thinned sample of a full one, its trades are larger
-   * so that dealer gamma near spot still reaches the ±1000 USD/pt² thresholds on most days. */
+   * so that its dealer gamma near spot is of the same order as a full day's and crosses the ±1000 USD/pt²
+   * thresholds (sizes stay capped by the displayed size). */
   readonly tradeSizeMultiplier: number;
+  /** Net customer contracts of one option at which closing flow reaches 76 % (tanh 1) of its weight. */
+  readonly inventoryScale: number;
 }
 
 /** Parameters per scale: `full` about 30–40 thousand trades and half a million quote records over 04:00–13:30
- * ET; `small` about a thousand trades and 35–50 thousand quote records. */
+ * ET; `small` about 2–3 thousand trades (six-fold sizes) and 55–65 thousand quote records. */
 export const OPTIONS_SCALE: Readonly<Record<Scale, OptionsScaleParams>> = Object.freeze({
   full: Object.freeze({
     quoteCheckSeconds: 1,
@@ -76,15 +84,30 @@ export const OPTIONS_SCALE: Readonly<Record<Scale, OptionsScaleParams>> = Object
     tradesPerDay: 38_000,
     refreshesPerSecond: 3,
     tradeSizeMultiplier: 1,
+    inventoryScale: 1_500,
   }),
   small: Object.freeze({
     quoteCheckSeconds: 30,
     laterQuoteCheckSeconds: 120,
-    tradesPerDay: 1_000,
+    tradesPerDay: 3_000,
     refreshesPerSecond: 0.05,
-    tradeSizeMultiplier: 3,
+    tradeSizeMultiplier: 6,
+    inventoryScale: 750,
   }),
 });
+
+/** Strength of the day's strike skew of customer demand (buyers below spot, sellers above), drawn per day. */
+const SKEW: readonly [number, number] = [0.4, 0.8];
+/** Strength of the day's at-the-money bias (its sign is a coin flip: customers net buyers or net sellers). */
+const ATM_BIAS: readonly [number, number] = [0.15, 0.5];
+/** Probability that a day's skew is reversed (sellers below spot, buyers above). */
+const SKEW_REVERSED = 0.2;
+/** Scale of the skew's tanh in units of the at-the-money demand width. */
+const SKEW_SCALE = 0.5;
+/** Weight of position closing in the side choice: customers trade against their open contracts. */
+const INVENTORY_REVERSION = 0.6;
+/** Width of the at-the-money demand (the day's bias) in units of the trade-weight width. */
+const ATM_DEMAND_WIDTH = 0.6;
 
 /** Half-width of the strike range around spot of the gamma summary, points (engines.md §4 `FUEL_STRIKE_RANGE`). */
 export const GAMMA_SUMMARY_RANGE = 75;
@@ -126,6 +149,8 @@ export interface OptionsDayResult {
   readonly counts: { quotes: number; trades: number };
   /** The day's customer bias in [−1, 1]: > 0 customers net buyers of near-the-money options. */
   readonly customerBias: number;
+  /** The day's strike skew of customer demand: > 0 customers net buyers below spot and net sellers above. */
+  readonly customerSkew: number;
   /** The smile shape used (around `atmVol`). */
   readonly smile: SmileShape;
   /** Net customer contracts per instrument id at the end of the day (buys − sells). */
@@ -205,6 +230,10 @@ interface Book {
   x: number;
   /** Distance of the placed strike from the underlying at the latest check or trade pick, points. */
   dist: number;
+  /** Strike minus the underlying at the latest check or trade pick, points (signed {@link Book.dist}). */
+  moneyness: number;
+  /** Width of the at-the-money region at the latest trade pick (`0.9·F·σ·√T`, at least 12), points. */
+  width: number;
   /** In the money at the latest check or trade pick. */
   itm: boolean;
   seq: number;
@@ -270,15 +299,16 @@ export function simulateOptionsDay(
   const checkLater = Math.max(1, Math.round(params.laterQuoteCheckSeconds));
   const rthOffset = Number(window.rthStartNs - startNs);
 
-  // The day: customer bias (sign and strength), activity level, smile.
+  // The day: at-the-money bias (sign and strength), activity level, smile, strike skew.
   const biasSign = dayRng.chance(0.5) ? 1 : -1;
-  const dayBias = biasSign * dayRng.uniform(0.3, 0.8);
+  const dayBias = biasSign * dayRng.uniform(ATM_BIAS[0], ATM_BIAS[1]);
   const dayActivity = Math.min(1.6, Math.max(0.65, Math.exp(0.3 * dayRng.normal())));
   const smile: SmileShape = Object.freeze({
     skew: DEFAULT_SMILE_SHAPE.skew * dayRng.uniform(0.8, 1.2),
     curvature: DEFAULT_SMILE_SHAPE.curvature * dayRng.uniform(0.8, 1.2),
     clip: DEFAULT_SMILE_SHAPE.clip,
   });
+  const skew = (dayRng.chance(SKEW_REVERSED) ? -1 : 1) * dayRng.uniform(SKEW[0], SKEW[1]);
 
   const underlyings = [...new Set(chain.map((o) => o.underlying))].sort();
   const underlyingPrice = new Float64Array(underlyings.length);
@@ -305,6 +335,8 @@ export function simulateOptionsDay(
       x0: Number.NaN,
       x: 0,
       dist: 0,
+      moneyness: 0,
+      width: 12,
       itm: false,
       seq: 1 + quoteRng.int(2_000_000),
       net: 0,
@@ -361,7 +393,8 @@ export function simulateOptionsDay(
     const T = Math.max((b.expOffset - stepStart) / 1e9, MIN_T) / YEAR;
     const x = ladderPosition(black76Price(F, b.strike, T, smileVol(F, b.strike, T, smileParams), RATE, b.right));
     b.x = x;
-    b.dist = Math.abs(b.strike - F);
+    b.moneyness = b.strike - F;
+    b.dist = Math.abs(b.moneyness);
     b.itm = b.right === 'C' ? b.strike < F : b.strike > F;
     if (b.ask === 0) return true;
     if (b.bid === 0) return x >= 1 || x > b.ask;
@@ -470,9 +503,11 @@ export function simulateOptionsDay(
   };
 
   const trade = (b: Book): void => {
-    const z = b.dist / 60;
+    const z = b.moneyness / (ATM_DEMAND_WIDTH * b.width);
     const near = Math.exp(-0.5 * z * z);
-    const pBuy = Math.min(0.98, Math.max(0.02, 0.5 + 0.5 * bias * near + 0.06 * (1 - near)));
+    const demand =
+      bias * near - skew * Math.tanh(z / SKEW_SCALE) - INVENTORY_REVERSION * Math.tanh(b.net / params.inventoryScale);
+    const pBuy = Math.min(0.98, Math.max(0.02, 0.5 + 0.5 * demand));
     let buy = flowRng.chance(pBuy);
     if (!buy && b.bid === 0) buy = true;
     const levelSize = buy ? b.askSz : b.bidSz;
@@ -554,7 +589,9 @@ export function simulateOptionsDay(
         const F = underlyingPrice[b.underlying] as number;
         const remaining = Math.max((b.expOffset - stepStart) / 1e9, MIN_T) / YEAR;
         const width = Math.max(12, 0.9 * F * sigma * Math.sqrt(remaining));
+        b.width = width;
         const d = b.strike - F;
+        b.moneyness = d;
         b.dist = Math.abs(d);
         b.itm = b.right === 'C' ? d < 0 : d > 0;
         const z = d / width;
@@ -664,6 +701,7 @@ export function simulateOptionsDay(
   return {
     counts: { quotes, trades },
     customerBias: dayBias,
+    customerSkew: skew,
     smile,
     netCustomerContracts: net,
     customerNetGamma: snapshot,
