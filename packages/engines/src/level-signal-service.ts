@@ -17,6 +17,7 @@ import {
   DEFAULT_CONFIG,
   type Direction,
   LEVEL_KIND_PRIORITY,
+  LEVEL_KINDS,
   LEVELS_SIGNALS_SCHEMA,
   type LevelKind,
   type LevelSignalPayload,
@@ -160,6 +161,74 @@ export interface AvailableLevel {
   readonly price: number;
 }
 
+/**
+ * Caller-given levels: called with the trade date and the event time at every snap and every front-month RTH
+ * trade (touch detection), it returns the levels to publish (each kind at most once; a non-finite price means
+ * "not available"). It must be a pure function of its arguments for the outputs to stay deterministic and causal.
+ */
+export type LevelSource = (tradeDate: string, t: bigint) => readonly AvailableLevel[];
+
+/** Options of {@link LevelSignalService}. */
+export interface LevelSignalServiceOptions {
+  /**
+   * The levels to publish (default: MarketState's own, §9.3: PM/OR high/low once their windows close, SMA-200/400
+   * once warm). Use {@link fixedLevels} for a static list, or compute them with `@spymaster/levels`.
+   */
+  readonly levels?: LevelSource;
+}
+
+/** Why a {@link LevelSource} result was refused. */
+export class LevelSourceError extends Error {
+  /** The kind given twice, or not one of the six level kinds. */
+  readonly kind: string;
+  constructor(kind: string, reason: string) {
+    super(`level source: ${reason}`);
+    this.name = 'LevelSourceError';
+    this.kind = kind;
+  }
+}
+
+/**
+ * A {@link LevelSource} of fixed prices: one list for every trade date, or lists per trade date (`YYYY-MM-DD`;
+ * dates without a list publish no levels).
+ *
+ * @example
+ * ```ts
+ * const service = new LevelSignalService(DEFAULT_CONFIG, {
+ *   levels: fixedLevels([{ kind: 'PM_HIGH', price: 6010.25 }, { kind: 'PM_LOW', price: 5987.5 }]),
+ * });
+ * ```
+ */
+export function fixedLevels(
+  levels: readonly AvailableLevel[] | Readonly<Record<string, readonly AvailableLevel[]>>,
+): LevelSource {
+  if (Array.isArray(levels)) {
+    const list = checkedLevels(levels as readonly AvailableLevel[]);
+    return () => list;
+  }
+  const byDate = new Map<string, readonly AvailableLevel[]>();
+  for (const [date, list] of Object.entries(levels as Readonly<Record<string, readonly AvailableLevel[]>>))
+    byDate.set(date, checkedLevels(list));
+  return (date) => byDate.get(date) ?? [];
+}
+
+/** The finite-priced levels of a source, each kind once. @throws {LevelSourceError} */
+function checkedLevels(levels: readonly AvailableLevel[]): AvailableLevel[] {
+  const out: AvailableLevel[] = [];
+  const seen = new Set<string>();
+  for (const l of levels) {
+    if (!(LEVEL_KINDS as readonly string[]).includes(l.kind))
+      throw new LevelSourceError(
+        String(l.kind),
+        `unknown level kind ${JSON.stringify(l.kind)}; use one of ${LEVEL_KINDS.join(', ')}`,
+      );
+    if (seen.has(l.kind)) throw new LevelSourceError(l.kind, `level kind ${l.kind} given twice`);
+    seen.add(l.kind);
+    if (typeof l.price === 'number' && Number.isFinite(l.price)) out.push({ kind: l.kind, price: l.price });
+  }
+  return out;
+}
+
 /** −0 → 0 (JSON writes both as `0`; the spec's outputs carry no sign of zero). */
 function z(x: number): number {
   return x + 0;
@@ -193,9 +262,15 @@ export class LevelSignalService {
   /** RTH `[start, end)` per trade date (the last few dates looked up). */
   readonly #rthOf = new Map<string, { start: bigint; end: bigint }>();
 
-  /** @param params the full configuration (default {@link DEFAULT_CONFIG}). */
-  constructor(params: Config = DEFAULT_CONFIG) {
+  readonly #levelSource: LevelSource | null;
+
+  /**
+   * @param params the full configuration (default {@link DEFAULT_CONFIG}).
+   * @param options caller-given levels (default: the service's own, §9.3).
+   */
+  constructor(params: Config = DEFAULT_CONFIG, options: LevelSignalServiceOptions = {}) {
     this.params = params;
+    this.#levelSource = options.levels ?? null;
     this.#ms = new MarketState(params);
     this.#barrier = new BarrierEngine(params);
     this.#tape = new TapeEngine(params);
@@ -291,7 +366,7 @@ export class LevelSignalService {
     }
     const rth = this.#rth(date);
     if (ts < rth.start || ts >= rth.end) return;
-    for (const { kind, price: L } of this.#levels()) {
+    for (const { kind, price: L } of this.#levels(date, ts)) {
       let d = this.#detectors.get(kind);
       if (d === undefined) {
         d = new TouchDetector();
@@ -301,7 +376,8 @@ export class LevelSignalService {
     }
   }
 
-  #levels(): AvailableLevel[] {
+  #levels(date: string, t: bigint): AvailableLevel[] {
+    if (this.#levelSource !== null) return checkedLevels(this.#levelSource(date, t));
     const ms = this.#ms;
     const out: AvailableLevel[] = [];
     const push = (kind: LevelKind, price: number | null): void => {
@@ -410,7 +486,7 @@ export class LevelSignalService {
     };
     if (spot === null) return payload;
 
-    const levels = this.#levels();
+    const levels = this.#levels(date, t);
     const bookView = ms.bookView();
     const [tFrom, tTo] = ms.tradeRange();
     const [mFrom, mTo] = ms.midRange();

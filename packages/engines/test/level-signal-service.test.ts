@@ -14,8 +14,10 @@ import { describe, expect, it } from 'vitest';
 import {
   approachContext,
   contractSigmas,
+  fixedLevels,
   LateEventError,
   LevelSignalService,
+  LevelSourceError,
   levelConfluence,
   levelNote,
   levelRunway,
@@ -188,6 +190,69 @@ describe('L-2 level set, role, direction, bands, order', () => {
     expect(snap.levels[0]?.distance).toBeCloseTo(0.9, 9);
     expect(snap.levels.slice(1).map((l) => l.distance)).toStrictEqual([1.25, 5, 7.5, 7.5]);
     expect(snap.levels[1]?.distance_signed).toBe(-1.25);
+  });
+});
+
+describe('caller-given levels', () => {
+  it('a source returning the service’s own levels reproduces the default output byte for byte', () => {
+    const own = run(l2Events(), et('09:55', 45), L2_PARAMS);
+    const service: LevelSignalService = new LevelSignalService(L2_PARAMS, {
+      levels: () => {
+        const ms = service.marketState;
+        return [
+          { kind: 'PM_HIGH', price: ms.pmHigh() ?? Number.NaN },
+          { kind: 'PM_LOW', price: ms.pmLow() ?? Number.NaN },
+          { kind: 'OR_HIGH', price: ms.orHigh() ?? Number.NaN },
+          { kind: 'OR_LOW', price: ms.orLow() ?? Number.NaN },
+          { kind: 'SMA_200', price: ms.sma(L2_PARAMS.SMA_FAST_PERIOD) ?? Number.NaN },
+          { kind: 'SMA_400', price: ms.sma(L2_PARAMS.SMA_SLOW_PERIOD) ?? Number.NaN },
+        ];
+      },
+    });
+    const out: LevelsSignalsPayload[] = [];
+    for (const e of l2Events()) out.push(...service.ingest(e));
+    out.push(...service.advanceTo(et('09:55', 45)));
+    expect(out.map((p) => JSON.stringify(p))).toStrictEqual(own.map((p) => JSON.stringify(p)));
+  });
+
+  it('fixedLevels publishes the given prices (per trade date) and detects touches on them', () => {
+    const service = new LevelSignalService(DEFAULT_CONFIG, {
+      levels: fixedLevels({ [D]: [{ kind: 'OR_HIGH', price: 6001 }, { kind: 'SMA_400', price: 5990 }] }),
+    });
+    const events = [
+      fut(et('09:00'), 6000),
+      fut(at(1_000), 6000.5),
+      fut(at(2_000), 6001), // touches 6001
+      fut(at(40_000), 6005), // leaves the band: the episode closes after the dwell
+      fut(at(100_000), 6004),
+    ];
+    const out: LevelsSignalsPayload[] = [];
+    for (const e of events) out.push(...service.ingest(e));
+    out.push(...service.advanceTo(at(120_000)));
+    checkSerialization(out);
+    const last = out[out.length - 1] as LevelsSignalsPayload;
+    expect(last.levels.map((l) => [l.kind, l.price])).toStrictEqual([
+      ['OR_HIGH', 6001],
+      ['SMA_400', 5990],
+    ]);
+    expect(level(last, 'OR_HIGH')?.prior_touches).toBe(1);
+    expect(level(last, 'SMA_400')?.prior_touches).toBe(0);
+    // Another trade date has no list: no levels.
+    expect(fixedLevels({ [D]: [{ kind: 'PM_HIGH', price: 1 }] })('2025-12-17', 0n)).toStrictEqual([]);
+  });
+
+  it('refuses unknown and repeated kinds with a LevelSourceError naming the kind', () => {
+    expect(() => fixedLevels([{ kind: 'VWAP' as 'PM_HIGH', price: 1 }])).toThrow(LevelSourceError);
+    expect(() =>
+      fixedLevels([
+        { kind: 'PM_HIGH', price: 1 },
+        { kind: 'PM_HIGH', price: 2 },
+      ]),
+    ).toThrow(/PM_HIGH given twice/);
+    const service = new LevelSignalService(DEFAULT_CONFIG, { levels: () => [{ kind: 'X' as 'PM_LOW', price: 1 }] });
+    service.ingest(fut(et('09:00'), 6000));
+    service.ingest(fut(at(100), 6000));
+    expect(() => service.advanceTo(at(1_000))).toThrow(LevelSourceError);
   });
 });
 
