@@ -39,7 +39,7 @@ import { createProgress, type Progress } from './progress.js';
 /** Usage of `spymaster replay`. */
 export const REPLAY_USAGE = `Usage:
   spymaster replay <files or dirs...> [--from T] [--to T] [--levels auto] [--out signals.jsonl]
-                   [--summary text|json]
+                   [--summary text|json] [--validate]
 
 Replays DBN files (a directory means every *.dbn and *.dbn.zst in it) in event time through every engine and
 writes each levels.signals.v1 payload (one per 250 ms snap in RTH) as one JSON line, serialized as the
@@ -54,7 +54,8 @@ writes each levels.signals.v1 payload (one per 250 ms snap in RTH) as one JSON l
   --levels     auto (default): the service's own levels (PM/OR high/low, SMA-200/400). A file of
                caller-given levels is not supported yet (the service has no hook for it)
   --out F      write the payloads to F (default, or -: stdout)
-  --summary    format of the summary on stderr: text (default) or json`;
+  --summary    format of the summary on stderr: text (default) or json
+  --validate   check every payload against the levels.signals.v1 schema before writing it (slower)`;
 
 const NS_PER_SECOND = 1_000_000_000n;
 const NS_PER_MS = 1_000_000n;
@@ -111,12 +112,15 @@ export class PayloadSchemaError extends Error {
 }
 
 /**
- * The canonical serialization of a payload: validated by `LevelsSignalsPayloadSchema` and written in the key
- * order of its shape (engines.md [D31]), `JSON.stringify` of the parsed value as `@spymaster/schemas` documents.
+ * The canonical serialization of a payload: `JSON.stringify` in the key order of the payload tables (engines.md
+ * [D31]). LevelSignalService builds its payloads in that order, so the line equals `JSON.stringify` of the value
+ * `LevelsSignalsPayloadSchema` parses (the replay tests check every line); `validate` also runs that schema check
+ * (≈ 0.3 ms per payload, three times the serialization: off in the hot path, as the engines' contract says).
  * Payloads carry int64 values as decimal strings (`ts_ns`), so no bigint reaches `JSON.stringify`.
- * @throws {PayloadSchemaError} if the payload violates the schema.
+ * @throws {PayloadSchemaError} with `validate` if the payload violates the schema.
  */
-export function serializeSignalsPayload(payload: LevelsSignalsPayload): string {
+export function serializeSignalsPayload(payload: LevelsSignalsPayload, validate = false): string {
+  if (!validate) return JSON.stringify(payload);
   const parsed = LevelsSignalsPayloadSchema.safeParse(payload);
   if (!parsed.success) throw new PayloadSchemaError(payload.ts_ns, parsed.error);
   return JSON.stringify(parsed.data);
@@ -257,6 +261,8 @@ export interface ReplaySignalsOptions {
   progress?: Progress;
   /** Makes the service from the configuration (default `new LevelSignalService(config)`; tests wrap it). */
   createService?: (config: Config) => SignalService;
+  /** Check every payload against `LevelsSignalsPayloadSchema` before writing it (default false). */
+  validate?: boolean;
 }
 
 /** What the replay needs of a {@link LevelSignalService}. */
@@ -340,7 +346,7 @@ export async function replaySignals(options: ReplaySignalsOptions): Promise<Repl
 
     const emit = async (payloads: LevelsSignalsPayload[]): Promise<void> => {
       for (const payload of payloads) {
-        await options.write(serializeSignalsPayload(payload));
+        await options.write(serializeSignalsPayload(payload, options.validate ?? false));
         count(summary, payload);
         dates.add(payload.trade_date);
       }
@@ -519,6 +525,7 @@ export async function replayCommand(args: string[], io: CommandIo): Promise<numb
       levels: { type: 'string' },
       out: { type: 'string', short: 'o' },
       summary: { type: 'string' },
+      validate: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -552,6 +559,7 @@ export async function replayCommand(args: string[], io: CommandIo): Promise<numb
       ...(to ? { to } : {}),
       write: (line) => out.line(line),
       progress,
+      validate: values.validate ?? false,
     });
   } finally {
     await out.flush();
