@@ -203,42 +203,55 @@ export class DbnStream<P extends PriceMode = 'bigint'> implements AsyncIterable<
   }
 
   /**
-   * Pull form of {@link forEach}, for consumers that interleave several streams: each step decodes the
-   * records of one more decompressed chunk (a few MiB at most) through `visit`, synchronously with the shared
-   * zero-copy cursor, then yields how many records it visited. Stopping early (`break` out of `for await`, or
-   * `return()`) closes the source.
+   * Pull form of {@link forEach}, for consumers that interleave several streams: each step decodes up to
+   * `maxRecords` records (default: the rest of the current decompressed chunk, 128 KiB at most) through
+   * `visit`, synchronously with the shared zero-copy cursor, then yields how many it visited (0 when the step
+   * only read input). Input is read only once the decoded bytes are used up. Stopping early (`break` out of
+   * `for await`, or `return()`) closes the source.
    *
    * @example
    * ```ts
    * let trades = 0;
-   * for await (const _ of stream.visitChunks((c) => { if (c.rtype === RTYPE.MBP_0) trades++; })) {
+   * for await (const _ of stream.visitChunks((c) => { if (c.rtype === RTYPE.MBP_0) trades++; }, 256)) {
    *   if (trades > 1000) break;
    * }
    * ```
    */
-  async *visitChunks(visit: (cursor: RecordCursor) => void): AsyncGenerator<number, void, undefined> {
+  async *visitChunks(
+    visit: (cursor: RecordCursor) => void,
+    maxRecords = Number.POSITIVE_INFINITY,
+  ): AsyncGenerator<number, void, undefined> {
     this.#claim();
     const decoder = this.#decoder;
+    let state = 'record' as 'record' | 'need-more' | 'end';
     const drain = (): number => {
       let n = 0;
-      for (;;) {
+      while (n < maxRecords) {
         const step = decoder.next();
-        if (step.type !== 'record') return n;
+        if (step.type !== 'record') {
+          state = step.type === 'end' ? 'end' : 'need-more';
+          return n;
+        }
         visit(step.cursor);
         n++;
       }
+      state = 'record';
+      return n;
     };
+    const chunks = this.#chunks;
     try {
-      // Records already buffered while the header was read.
-      yield drain();
-      for await (const chunk of this.#chunks) {
-        decoder.push(chunk);
+      for (;;) {
+        // Records already buffered (while the header was read, or left by the last step) come first.
         yield drain();
+        if (state === 'end') return;
+        if (state === 'need-more') {
+          const next = await chunks.next();
+          if (next.done) decoder.finish();
+          else decoder.push(next.value);
+        }
       }
-      decoder.finish();
-      yield drain();
     } finally {
-      await this.#chunks.return(undefined);
+      await chunks.return(undefined);
     }
   }
 

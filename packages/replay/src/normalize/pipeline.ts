@@ -114,6 +114,11 @@ export function compareCanonicalEvents(a: MarketEvent, b: MarketEvent): number {
 }
 
 const BATCH = 1024;
+/**
+ * Records normalized per step of a `DbnStream` source: small steps keep the events waiting in the merge few,
+ * so they die young (cheap garbage) instead of outliving collections.
+ */
+const BATCH_RECORDS = 256;
 
 /** Record batches of a source: `batches()` when the source offers it, else one at a time. */
 async function* recordBatches(source: RecordSource): AsyncGenerator<DbnRecord<'bigint'>[]> {
@@ -226,7 +231,7 @@ async function* sortedCanonical(
       const event = normalizer.normalizeCursor(cursor);
       if (event !== null) window.push(event, out);
     };
-    for await (const _ of (source as DbnStream).visitChunks(visit)) {
+    for await (const _ of (source as DbnStream).visitChunks(visit, BATCH_RECORDS)) {
       if (out.length > 0) {
         yield out;
         out = [];
