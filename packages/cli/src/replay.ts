@@ -5,10 +5,17 @@
  *
  * @module
  */
-import { createWriteStream, readdirSync, statSync } from 'node:fs';
+import { createWriteStream, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { LateEventError, LevelSignalService } from '@spymaster/engines/level-signal-service';
+import {
+  type AvailableLevel,
+  fixedLevels,
+  LateEventError,
+  LevelSignalService,
+  type LevelSource,
+  LevelSourceError,
+} from '@spymaster/engines/level-signal-service';
 import {
   canonicalEventBatches,
   DbnDecodeError,
@@ -38,7 +45,7 @@ import { createProgress, type Progress } from './progress.js';
 
 /** Usage of `spymaster replay`. */
 export const REPLAY_USAGE = `Usage:
-  spymaster replay <files or dirs...> [--from T] [--to T] [--levels auto] [--out signals.jsonl]
+  spymaster replay <files or dirs...> [--from T] [--to T] [--levels auto|FILE] [--out signals.jsonl]
                    [--summary text|json] [--validate]
 
 Replays DBN files (a directory means every *.dbn and *.dbn.zst in it) in event time through every engine and
@@ -51,8 +58,10 @@ writes each levels.signals.v1 payload (one per 250 ms snap in RTH) as one JSON l
                T is HH:MM or HH:MM:SS (ET wall clock on the trade date of the first event), an ISO 8601
                instant with Z or an offset (2025-12-16T14:30:00Z, 2025-12-16T09:30:00-05:00, up to 9
                fraction digits), or integer ns since the Unix epoch
-  --levels     auto (default): the service's own levels (PM/OR high/low, SMA-200/400). A file of
-               caller-given levels is not supported yet (the service has no hook for it)
+  --levels     auto (default): the service's own levels (PM/OR high/low, SMA-200/400, as each becomes
+               available), or a JSON file of caller-given levels: [{"kind": "PM_HIGH", "price": 6010.25}, …]
+               for every trade date, or {"2025-12-16": [{"kind": …, "price": …}, …], …} per trade date
+               (kinds: PM_HIGH PM_LOW OR_HIGH OR_LOW SMA_200 SMA_400, each at most once)
   --out F      write the payloads to F (default, or -: stdout)
   --summary    format of the summary on stderr: text (default) or json
   --validate   check every payload against the levels.signals.v1 schema before writing it (slower)`;
@@ -261,6 +270,8 @@ export interface ReplaySignalsOptions {
   progress?: Progress;
   /** Makes the service from the configuration (default `new LevelSignalService(config)`; tests wrap it). */
   createService?: (config: Config) => SignalService;
+  /** Caller-given levels (default: the service's own). */
+  levels?: LevelSource;
   /** Check every payload against `LevelsSignalsPayloadSchema` before writing it (default false). */
   validate?: boolean;
 }
@@ -338,7 +349,10 @@ export async function replaySignals(options: ReplaySignalsOptions): Promise<Repl
     const lateReasons: Record<string, number> = {};
     const byType: Record<string, number> = {};
     const dates = new Set<string>();
-    const createService = options.createService ?? ((config: Config) => new LevelSignalService(config));
+    const levelSource = options.levels;
+    const createService =
+      options.createService ??
+      ((config: Config) => new LevelSignalService(config, levelSource === undefined ? {} : { levels: levelSource }));
     let service: SignalService | null = null;
     let to: bigint | null = null;
     let lastTs: bigint | null = null;
@@ -514,6 +528,50 @@ function fileSink(path: string): { sink: LineSink; close: () => Promise<void> } 
   };
 }
 
+/**
+ * Read a `--levels` file: a JSON array of `{kind, price}` for every trade date, or an object mapping trade dates
+ * (`YYYY-MM-DD`) to such arrays.
+ * @throws {UsageError} naming the file and the offending entry.
+ */
+export function readLevelsFile(path: string): LevelSource {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--levels ${path}: cannot read the file (${(error as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new UsageError(`--levels ${path}: not JSON (${(error as Error).message})`);
+  }
+  const list = (value: unknown, where: string): AvailableLevel[] => {
+    if (!Array.isArray(value)) throw new UsageError(`--levels ${path}: ${where} must be an array of {kind, price}`);
+    return value.map((entry: unknown, i) => {
+      const e = entry as { kind?: unknown; price?: unknown } | null;
+      if (typeof e !== 'object' || e === null || typeof e.kind !== 'string' || typeof e.price !== 'number')
+        throw new UsageError(`--levels ${path}: ${where}[${i}] must be {"kind": string, "price": number}`);
+      return { kind: e.kind as AvailableLevel['kind'], price: e.price };
+    });
+  };
+  try {
+    if (Array.isArray(json)) return fixedLevels(list(json, 'the top level'));
+    if (typeof json !== 'object' || json === null)
+      throw new UsageError(`--levels ${path}: expected an array of levels or an object of trade dates`);
+    const byDate: Record<string, AvailableLevel[]> = {};
+    for (const [date, value] of Object.entries(json)) {
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+        throw new UsageError(`--levels ${path}: key ${JSON.stringify(date)} is not a trade date (YYYY-MM-DD)`);
+      byDate[date] = list(value, JSON.stringify(date));
+    }
+    return fixedLevels(byDate);
+  } catch (error) {
+    if (error instanceof LevelSourceError) throw new UsageError(`--levels ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
 /** `spymaster replay ...`. */
 export async function replayCommand(args: string[], io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -534,11 +592,8 @@ export async function replayCommand(args: string[], io: CommandIo): Promise<numb
     return 0;
   }
   if (positionals.length === 0) throw new UsageError(`expected DBN files or directories\n\n${REPLAY_USAGE}`);
-  const levels = values.levels ?? 'auto';
-  if (levels !== 'auto')
-    throw new UsageError(
-      `--levels ${JSON.stringify(levels)}: caller-given level files are not supported yet: LevelSignalService has no hook for caller levels (it publishes the six kinds of engines.md §9.3); use --levels auto`,
-    );
+  const levelsArg = values.levels ?? 'auto';
+  const levels = levelsArg === 'auto' ? undefined : readLevelsFile(levelsArg);
   const summaryFormat = values.summary ?? 'text';
   if (summaryFormat !== 'text' && summaryFormat !== 'json')
     throw new UsageError(`--summary must be text or json, got ${JSON.stringify(summaryFormat)}`);
@@ -560,6 +615,7 @@ export async function replayCommand(args: string[], io: CommandIo): Promise<numb
       write: (line) => out.line(line),
       progress,
       validate: values.validate ?? false,
+      ...(levels ? { levels } : {}),
     });
   } finally {
     await out.flush();

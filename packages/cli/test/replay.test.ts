@@ -226,6 +226,34 @@ describe('replaySignals', () => {
   });
 });
 
+describe('spymaster replay --levels FILE', () => {
+  it('publishes the caller-given levels instead of the service’s own', async () => {
+    const dir = tempDir('spymaster-replay-levels-');
+    const file = join(dir, 'levels.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        [DATE]: [
+          { kind: 'SMA_200', price: 6000 },
+          { kind: 'OR_HIGH', price: 6100.5 },
+        ],
+      }),
+    );
+    const run = await replay([simDir, '--levels', file, '--to', '09:31']);
+    expect(run.code, run.err).toBe(0);
+    const payloads = run.lines.map((l) => JSON.parse(l) as LevelsSignalsPayload);
+    expect(payloads.length).toBe(240);
+    for (const p of payloads) {
+      if (p.es.spot === null) continue;
+      expect(p.levels.map((l) => [l.kind, l.price]).sort()).toStrictEqual([
+        ['OR_HIGH', 6100.5],
+        ['SMA_200', 6000],
+      ]);
+    }
+    expect(run.summary?.levels_by_kind).toStrictEqual({ OR_HIGH: 240, SMA_200: 240 });
+  });
+});
+
 describe('spymaster replay input errors', () => {
   it('exit 2 for missing files, bad times, --levels files and unknown summary formats', async () => {
     const missing = await replay([join(simDir, 'nope.dbn.zst')]);
@@ -240,9 +268,26 @@ describe('spymaster replay input errors', () => {
     const reversed = await replay([simDir, '--from', '09:35', '--to', '09:31']);
     expect(reversed.code).toBe(2);
     expect(reversed.err).toContain('--to');
-    const levels = await replay([simDir, '--levels', 'levels.json']);
-    expect(levels.code).toBe(2);
-    expect(levels.err).toContain('no hook for caller levels');
+    const noFile = await replay([simDir, '--levels', join(simDir, 'levels.json')]);
+    expect(noFile.code).toBe(2);
+    expect(noFile.err).toMatch(/--levels .*levels\.json: cannot read the file/);
+    const bad = tempDir('spymaster-replay-levels-');
+    for (const [name, text, message] of [
+      ['syntax.json', '[{', /not JSON/],
+      ['shape.json', '[{"kind": "PM_HIGH"}]', /the top level\[0\] must be \{"kind": string, "price": number\}/],
+      ['kind.json', '[{"kind": "VWAP", "price": 1}]', /unknown level kind "VWAP"/],
+      [
+        'twice.json',
+        '{"2025-12-16": [{"kind": "OR_LOW", "price": 1}, {"kind": "OR_LOW", "price": 2}]}',
+        /OR_LOW given twice/,
+      ],
+      ['date.json', '{"16/12/2025": []}', /not a trade date/],
+    ] as const) {
+      writeFileSync(join(bad, name), text);
+      const r = await replay([simDir, '--levels', join(bad, name)]);
+      expect(r.code, name).toBe(2);
+      expect(r.err, name).toMatch(message);
+    }
     const help = capture();
     expect(await main(['replay', '--help'], help.io)).toBe(0);
     expect(help.err()).toContain('--from T');
