@@ -473,8 +473,8 @@ function sumAt(g: GridTerms, x: number): number {
  */
 const HVL_LEAF_STEPS = 12;
 
-/** The certified scan starts from this many equal intervals over the grid and splits those it cannot prove. */
-const HVL_START_INTERVALS = 4;
+/** First outward step of the certified scan on each side of spot (0.25-pt steps); it doubles every round. */
+const HVL_FIRST_CHUNK = 24;
 
 /**
  * Relative slack of the one-signed proof. The bounds below hold for the exact Γ; the computed grid values differ
@@ -519,7 +519,7 @@ export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
     else neg = true;
   }
   if (!(pos && neg)) return null;
-  return rootNearestSpot(spot, certifiedGridPoints(spot, steps, terms));
+  return certifiedFlip(spot, steps, terms);
 }
 
 /** Every point `(x_k, G(x_k))` of the §4.6 grid, `k = −steps…steps`, in ascending order. */
@@ -535,16 +535,24 @@ function gridPoints(spot: number, steps: number, at: (x: number) => number): Flo
 }
 
 /**
- * The grid points of §4.6 that can take part in a root, in ascending order. `G` is evaluated per contract at a
- * few grid points (the nodes). Between two nodes each contract's Γ, a unimodal function of `F` (log-concave in
- * `ln F`, peak at `F = K·e^{−1.5σ²T}`), lies between its values at the nodes and, if the peak falls inside, its
- * peak value. If those bounds prove every grid value inside an interval has the sign of its nodes (with slack for
- * rounding), no pair inside can change sign and its inner points are left out — dropping points from a run of one
- * sign changes no root. Otherwise the interval is split at its middle grid point (down to
- * `HVL_LEAF_STEPS`, whose inner points are then all evaluated). Node values are the exact grid values (the same
- * terms summed in the same order as `gammaAt`), so the roots found are exactly those of the full 601-point scan.
+ * `es.hvl` from the hoisted terms, exactly as the full 601-point scan finds it, evaluating far fewer points.
+ *
+ * 1. Certification. `G` is evaluated per contract at a few grid points (nodes). Between two nodes each
+ *    contract's Γ, a unimodal function of `F` (log-concave in `ln F`, peak at `F = K·e^{−1.5σ²T}`), lies between its
+ *    values at the nodes and, if the peak falls inside, its peak value. If those bounds prove every grid value
+ *    inside the interval has the sign of its nodes (with slack for rounding), no pair inside can change sign and
+ *    its inner points are left out — dropping points from a run of one sign changes no root. Otherwise the interval
+ *    is split at its middle grid point, down to `HVL_LEAF_STEPS`, whose inner points are then all evaluated.
+ *    A node whose `G` is exactly 0 never certifies an interval, so skipped zeros behave as in the full scan.
+ * 2. Outward search. The grid is covered from spot outwards in chunks that double each round, and the roots are
+ *    looked for among the evaluated points of the contiguous range covered so far: consecutive there means
+ *    consecutive in the full scan. A root not yet seen involves a point beyond the outermost non-zero point of a
+ *    side, so it is farther than that point; once both sides are past the best root found (or the grid ends), no
+ *    farther pair can win.
+ *
+ * Node and inner values are the exact grid values (the terms of `gammaAt`, summed in the same order).
  */
-function certifiedGridPoints(spot: number, steps: number, g: GridTerms): Float64Array {
+function certifiedFlip(spot: number, steps: number, g: GridTerms): number | null {
   const n = g.n;
   // Each contract's term at its Γ peak (the peak lies at F = K·e^{−1.5σ²T}, i.e. x = that + shift).
   const peakX = new Float64Array(n);
@@ -555,18 +563,23 @@ function certifiedGridPoints(spot: number, steps: number, g: GridTerms): Float64
     peakX[i] = x;
     peak[i] = termAt(g, i, x);
   }
-  const out: number[] = [];
-  /** Per-contract terms at grid point k, and their sum (the exact G) appended as the last element. */
+  const value = new Float64Array(2 * steps + 1);
+  const known = new Uint8Array(2 * steps + 1);
+  const put = (k: number, v: number): void => {
+    value[k + steps] = v;
+    known[k + steps] = 1;
+  };
+  /** Per-contract terms at grid point k (its exact G is recorded). */
   const node = (k: number): Float64Array => {
     const x = spot + 0.25 * k;
-    const terms = new Float64Array(n + 1);
+    const terms = new Float64Array(n);
     let sum = 0;
     for (let i = 0; i < n; i++) {
       const t = termAt(g, i, x);
       terms[i] = t;
       sum += t;
     }
-    terms[n] = sum;
+    put(k, sum);
     return terms;
   };
   const oneSigned = (k0: number, a: Float64Array, k1: number, b: Float64Array): boolean => {
@@ -592,36 +605,69 @@ function certifiedGridPoints(spot: number, steps: number, g: GridTerms): Float64
     const slack = HVL_CERT_SLACK * (pHi + mHi);
     return (pLo > HVL_CERT_FLOOR && pLo - mHi > slack) || (mLo > HVL_CERT_FLOOR && mLo - pHi > slack);
   };
-  /** Emit the points strictly inside (k0, k1] that matter, given the nodes at k0 and k1. */
-  const scan = (k0: number, a: Float64Array, k1: number, b: Float64Array): void => {
-    if (k1 - k0 > 1 && !oneSigned(k0, a, k1, b)) {
-      if (k1 - k0 <= HVL_LEAF_STEPS) {
-        for (let k = k0 + 1; k < k1; k++) {
-          const x = spot + 0.25 * k;
-          out.push(x, sumAt(g, x));
-        }
-      } else {
-        const km = k0 + ((k1 - k0) >> 1);
-        const m = node(km);
-        scan(k0, a, km, m);
-        scan(km, m, k1, b);
-        return;
-      }
+  /** Evaluate what matters strictly between the nodes k0 < k1. */
+  const inner = (k0: number, a: Float64Array, k1: number, b: Float64Array): void => {
+    if (k1 - k0 <= 1 || oneSigned(k0, a, k1, b)) return;
+    if (k1 - k0 <= HVL_LEAF_STEPS) {
+      for (let k = k0 + 1; k < k1; k++) put(k, sumAt(g, spot + 0.25 * k));
+      return;
     }
-    out.push(spot + 0.25 * k1, b[n] as number);
+    const km = k0 + ((k1 - k0) >> 1);
+    const m = node(km);
+    inner(k0, a, km, m);
+    inner(km, m, k1, b);
   };
-  let k0 = -steps;
-  let a = node(k0);
-  out.push(spot + 0.25 * k0, a[n] as number);
-  for (let j = 1; j <= HVL_START_INTERVALS; j++) {
-    const k1 = j === HVL_START_INTERVALS ? steps : -steps + Math.round((2 * steps * j) / HVL_START_INTERVALS);
-    if (k1 <= k0) continue;
-    const b = node(k1);
-    scan(k0, a, k1, b);
-    k0 = k1;
-    a = b;
+  const centre = node(0);
+  let kL = 0;
+  let kR = 0;
+  let left = centre;
+  let right = centre;
+  let chunk = HVL_FIRST_CHUNK;
+  for (;;) {
+    if (kR < steps) {
+      const k1 = Math.min(steps, kR + chunk);
+      const b = node(k1);
+      inner(kR, right, k1, b);
+      kR = k1;
+      right = b;
+    }
+    if (kL > -steps) {
+      const k0 = Math.max(-steps, kL - chunk);
+      const a = node(k0);
+      inner(k0, a, kL, left);
+      kL = k0;
+      left = a;
+    }
+    chunk *= 2;
+    // Roots among the evaluated points of [kL, kR], and the outermost non-zero point of each side.
+    let best: number | null = null;
+    let bestD = Number.POSITIVE_INFINITY;
+    let prevX = 0;
+    let prevG = 0;
+    let outerL = Number.NaN;
+    let outerR = Number.NaN;
+    for (let k = kL; k <= kR; k++) {
+      if (known[k + steps] === 0) continue;
+      const gx = value[k + steps] as number;
+      if (gx === 0) continue;
+      const x = spot + 0.25 * k;
+      if (Number.isNaN(outerL)) outerL = x;
+      outerR = x;
+      if (prevG < 0 ? gx > 0 : prevG > 0 && gx < 0) {
+        const root = prevX + ((x - prevX) * prevG) / (prevG - gx);
+        const d = Math.abs(root - spot);
+        if (d < bestD || (d === bestD && best !== null && root < best)) {
+          best = root;
+          bestD = d;
+        }
+      }
+      prevX = x;
+      prevG = gx;
+    }
+    const doneR = kR >= steps || (best !== null && outerR - spot > bestD + 1e-9);
+    const doneL = kL <= -steps || (best !== null && spot - outerL > bestD + 1e-9);
+    if (doneR && doneL) return best;
   }
-  return Float64Array.from(out);
 }
 
 /**
