@@ -471,7 +471,7 @@ function sumAt(g: GridTerms, x: number): number {
  * Intervals of the certified `es.hvl` scan no longer than this many 0.25-pt steps are not split further: their
  * inner grid points are evaluated if the interval cannot be proved one-signed.
  */
-const HVL_LEAF_STEPS = 12;
+const HVL_LEAF_STEPS = 3;
 
 /** First outward step of the certified scan on each side of spot (0.25-pt steps); it doubles every round. */
 const HVL_FIRST_CHUNK = 24;
