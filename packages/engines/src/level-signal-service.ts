@@ -655,51 +655,48 @@ export function contractSigmas(
     if (c.ivTs >= rthStart || t - c.ivTs <= maxAgeNs) fresh.push({ placed: k, iv: c.iv, ivTs: c.ivTs, i });
   });
   const freshByIndex = new Map(fresh.map((f) => [f.i, f.iv]));
+  // Candidates in ascending placed strike; within one placed strike the one the tie rules prefer comes first
+  // (later solve, then contract order). The nearest placed strike to k is next to k's insertion point.
+  const better = (f: (typeof fresh)[number], b: (typeof fresh)[number]): boolean => {
+    if (f.ivTs !== b.ivTs) return f.ivTs > b.ivTs;
+    const x = contracts[f.i];
+    const y = contracts[b.i];
+    return (
+      x !== undefined &&
+      y !== undefined &&
+      compareContractOrder(
+        f.placed,
+        x.right,
+        x.underlying_contract,
+        x.option_symbol,
+        b.placed,
+        y.right,
+        y.underlying_contract,
+        y.option_symbol,
+      ) < 0
+    );
+  };
+  fresh.sort((a, b) => a.placed - b.placed || (better(a, b) ? -1 : better(b, a) ? 1 : 0));
+  // First entry of each placed strike (the preferred one there).
+  const heads = fresh.filter((f, j) => j === 0 || (fresh[j - 1] as (typeof fresh)[number]).placed !== f.placed);
   return contracts.map((_c, i) => {
     const own = freshByIndex.get(i);
     if (own !== undefined) return own;
     const k = placed[i];
-    if (k === null || k === undefined) return p.SIGMA_DEFAULT;
-    let best: (typeof fresh)[number] | null = null;
-    for (const f of fresh) {
-      if (best === null) {
-        best = f;
-        continue;
-      }
-      const d = Math.abs(f.placed - k);
-      const db = Math.abs(best.placed - k);
-      if (d !== db) {
-        if (d < db) best = f;
-        continue;
-      }
-      if (f.placed !== best.placed) {
-        if (f.placed < best.placed) best = f;
-        continue;
-      }
-      if (f.ivTs !== best.ivTs) {
-        if (f.ivTs > best.ivTs) best = f;
-        continue;
-      }
-      const a = contracts[f.i];
-      const b = contracts[best.i];
-      if (
-        a !== undefined &&
-        b !== undefined &&
-        compareContractOrder(
-          f.placed,
-          a.right,
-          a.underlying_contract,
-          a.option_symbol,
-          best.placed,
-          b.right,
-          b.underlying_contract,
-          b.option_symbol,
-        ) < 0
-      ) {
-        best = f;
-      }
+    if (k === null || k === undefined || heads.length === 0) return p.SIGMA_DEFAULT;
+    // First head with placed ≥ k; the nearest is it or the one before (ties: the lower placed strike).
+    let lo = 0;
+    let hi = heads.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if ((heads[m] as (typeof fresh)[number]).placed < k) lo = m + 1;
+      else hi = m;
     }
-    return best === null ? p.SIGMA_DEFAULT : best.iv;
+    const above = heads[lo];
+    const below = heads[lo - 1];
+    if (above === undefined) return (below as (typeof fresh)[number]).iv;
+    if (below === undefined) return above.iv;
+    return Math.abs(above.placed - k) < Math.abs(below.placed - k) ? above.iv : below.iv;
   });
 }
 

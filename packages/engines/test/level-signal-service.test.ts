@@ -217,14 +217,20 @@ describe('caller-given levels', () => {
 
   it('fixedLevels publishes the given prices (per trade date) and detects touches on them', () => {
     const service = new LevelSignalService(DEFAULT_CONFIG, {
-      levels: fixedLevels({ [D]: [{ kind: 'OR_HIGH', price: 6001 }, { kind: 'SMA_400', price: 5990 }] }),
+      levels: fixedLevels({
+        [D]: [
+          { kind: 'OR_HIGH', price: 6001 },
+          { kind: 'SMA_400', price: 5990 },
+        ],
+      }),
     });
     const events = [
       fut(et('09:00'), 6000),
+      fut(at(500), 5994), // outside OR_HIGH's MONITOR_BAND: arms its touch detector (§9.4)
       fut(at(1_000), 6000.5),
       fut(at(2_000), 6001), // touches 6001
-      fut(at(40_000), 6005), // leaves the band: the episode closes after the dwell
-      fut(at(100_000), 6004),
+      fut(at(40_000), 6010), // leaves MONITOR_BAND: the episode closes after EXIT_DWELL_SECONDS away
+      fut(at(100_000), 6009),
     ];
     const out: LevelsSignalsPayload[] = [];
     for (const e of events) out.push(...service.ingest(e));
@@ -251,8 +257,8 @@ describe('caller-given levels', () => {
     ).toThrow(/PM_HIGH given twice/);
     const service = new LevelSignalService(DEFAULT_CONFIG, { levels: () => [{ kind: 'X' as 'PM_LOW', price: 1 }] });
     service.ingest(fut(et('09:00'), 6000));
-    service.ingest(fut(at(100), 6000));
-    expect(() => service.advanceTo(at(1_000))).toThrow(LevelSourceError);
+    // The 09:30:00.000 snap falls due when the next event arrives: the source is consulted there.
+    expect(() => service.ingest(fut(at(100), 6000))).toThrow(LevelSourceError);
   });
 });
 
@@ -427,6 +433,77 @@ describe('IV freshness (§4.4, example F-5) as used by the service', () => {
     expect(contractSigmas(stale, et('09:36'), rth, F, null, DEFAULT_CONFIG)).toStrictEqual([0.2]);
     const fixed = { ...DEFAULT_CONFIG, FUEL_IV_MODE: 'fixed' as const };
     expect(contractSigmas(stale, et('09:36'), rth, F, null, fixed)).toStrictEqual([fixed.SIGMA_FIXED]);
+  });
+
+  it('picks what the §4.4 rule picks on random inventories (nearest placed strike, then lower, later, contract order)', () => {
+    // The rule as written, scanning every fresh contract: the oracle for the sorted/binary-search implementation.
+    const oracle = (inv: ReturnType<typeof c>[], t: bigint, basis: number | null): number[] => {
+      const maxAge = BigInt(Math.round(DEFAULT_CONFIG.IV_MAX_AGE * 60)) * S;
+      const placedOf = (x: (typeof inv)[number]) =>
+        x.underlying_contract === F ? x.strike : basis === null ? null : x.strike + basis;
+      const fresh = inv.flatMap((x, i) => {
+        const k = placedOf(x);
+        return k !== null && x.iv !== null && x.ivTs !== null && (x.ivTs >= rth || t - x.ivTs <= maxAge)
+          ? [{ k, iv: x.iv, ts: x.ivTs, i }]
+          : [];
+      });
+      const order = (a: (typeof fresh)[number], b: (typeof fresh)[number]) => {
+        const x = inv[a.i] as (typeof inv)[number];
+        const y = inv[b.i] as (typeof inv)[number];
+        return (
+          a.k - b.k ||
+          (x.right < y.right ? -1 : x.right > y.right ? 1 : 0) ||
+          (x.underlying_contract < y.underlying_contract
+            ? -1
+            : x.underlying_contract > y.underlying_contract
+              ? 1
+              : 0) ||
+          (x.option_symbol < y.option_symbol ? -1 : x.option_symbol > y.option_symbol ? 1 : 0)
+        );
+      };
+      return inv.map((x, i) => {
+        const own = fresh.find((f) => f.i === i);
+        if (own) return own.iv;
+        const k = placedOf(x);
+        if (k === null || fresh.length === 0) return DEFAULT_CONFIG.SIGMA_DEFAULT;
+        const ranked = [...fresh].sort(
+          (a, b) =>
+            Math.abs(a.k - k) - Math.abs(b.k - k) ||
+            a.k - b.k ||
+            (a.ts > b.ts ? -1 : a.ts < b.ts ? 1 : 0) ||
+            order(a, b),
+        );
+        return (ranked[0] as (typeof fresh)[number]).iv;
+      });
+    };
+    const arb = fc.array(
+      fc.record({
+        strike: fc.integer({ min: 1195, max: 1205 }).map((k) => k * 5),
+        right: fc.constantFrom<'C' | 'P'>('C', 'P'),
+        q: fc.boolean(),
+        iv: fc.option(fc.integer({ min: 10, max: 40 }).map((v) => v / 100)),
+        minute: fc.integer({ min: 0, max: 90 }),
+      }),
+      { maxLength: 25 },
+    );
+    fc.assert(
+      fc.property(arb, fc.option(fc.constantFrom(0, 2.5, 5, 12.5)), (raw, basis) => {
+        const seen = new Set<string>();
+        const inv = raw
+          .map((r) => ({
+            option_symbol: `${r.q ? 'E3Z5' : 'E3H6'} ${r.right}${r.strike}`,
+            underlying_contract: r.q ? 'ESZ5' : F,
+            strike: r.strike,
+            right: r.right,
+            iv: r.iv,
+            ivTs: r.iv === null ? null : et('08:30') + BigInt(r.minute) * 60n * S,
+          }))
+          .filter((x) => !seen.has(x.option_symbol) && seen.add(x.option_symbol));
+        const t = et('09:40');
+        expect(contractSigmas(inv, t, rth, F, basis, DEFAULT_CONFIG)).toStrictEqual(oracle(inv, t, basis));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
