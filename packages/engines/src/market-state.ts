@@ -208,6 +208,8 @@ export class MarketStateError extends Error {
 
 /** "No timestamp" (no book record yet, no pruning bound): below every int64 ns. */
 const NO_TS = -(2n ** 63n);
+/** Later than any int64 clock: nothing to evict. */
+const NO_DUE = 2n ** 63n;
 /** Maximum MBP-10 levels per side of a record. */
 const MAX_LEVELS = 10;
 const DEFAULT_RATE = 16;
@@ -237,6 +239,10 @@ abstract class Ring {
   count = 0;
   /** Absolute sequence number of the record at `head` (records ever dropped). */
   base = 0;
+  /** Records `evict` always keeps (the mid history keeps its as-of anchor). */
+  keep = 0;
+  /** Set when a push gives the ring a record it could drop (its {@link due} became finite). */
+  arm: { armed: boolean } = { armed: true };
   cap: number;
   ts: BigInt64Array;
   constructor(cap: number) {
@@ -263,7 +269,13 @@ abstract class Ring {
     const j = (this.head + this.count) % this.cap;
     this.ts[j] = ts;
     this.count++;
+    if (this.count === this.keep + 1) this.arm.armed = true;
     return j;
+  }
+  /** Earliest clock at which `evict(clock − retention, keep)` drops a record ({@link NO_DUE} if none can). */
+  due(retention: bigint): bigint {
+    if (this.count <= this.keep) return NO_DUE;
+    return (this.ts[(this.head + this.keep) % this.cap] as bigint) + retention;
   }
   protected abstract growColumns(cap: number): void;
   /** Drop records with `ts ≤ cutoff`, keeping `keep` newest ones at least. */
@@ -584,6 +596,9 @@ export class MarketState {
   readonly #flow: FlowRing;
   readonly #l1: ValueRing;
   readonly #flowSums: FlowWindowSums;
+  /** No ring drops a record before this clock unless one was armed by a push since. */
+  #evictDue = NO_DUE;
+  readonly #arm = { armed: true };
   readonly #l1Sums: L1WindowSums;
   readonly #windowSums: OfiWindowSums & BarrierWindowSums;
   readonly #mids: ValueRing;
@@ -643,7 +658,9 @@ export class MarketState {
       fillAt: (side, tick) => flowSums.fillAt(side, tick),
     };
     this.#mids = new ValueRing(size(params.MID_RETENTION_S));
+    this.#mids.keep = 1;
     this.#optFlow = new OptionFlowRing(size(params.W_g));
+    for (const ring of [this.#trades, this.#flow, this.#l1, this.#mids, this.#optFlow]) ring.arm = this.#arm;
     this.#minBucket = new Float64Array(params.LOOKBACK_MINUTES);
     this.#minClose = new Float64Array(params.LOOKBACK_MINUTES);
     this.#smaTick = new Float64Array(params.SMA_SLOW_PERIOD);
@@ -745,7 +762,7 @@ export class MarketState {
         next.askCount > 0 ? (next.askSz[0] ?? 0) : 0,
       );
       this.#l1.push(ts, e);
-      this.#l1Sums.add(e);
+      this.#l1Sums.add(ts, e);
     }
     this.#book = next;
     this.#next = old;
@@ -841,14 +858,27 @@ export class MarketState {
       this.#barBucket = -1;
     }
     // Eviction.
-    this.#trades.evict(t - this.#tradeNs);
     // The window sums subtract what leaves their windows while the rings still hold it.
     this.#flowSums.evict(this.#flow, t);
     this.#l1Sums.evict(this.#l1, t);
-    this.#flow.evict(t - this.#flowNs);
-    this.#l1.evict(t - this.#flowNs);
-    this.#mids.evict(t - this.#midNs, 1);
-    this.#optFlow.evict(t - this.#wgNs);
+    // The rings: one comparison per event unless something can leave (cutoffs allocate bigints).
+    if (t >= this.#evictDue || this.#arm.armed) {
+      this.#trades.evict(t - this.#tradeNs);
+      this.#flow.evict(t - this.#flowNs);
+      this.#l1.evict(t - this.#flowNs);
+      this.#mids.evict(t - this.#midNs, 1);
+      this.#optFlow.evict(t - this.#wgNs);
+      let due = this.#trades.due(this.#tradeNs);
+      for (const d of [
+        this.#flow.due(this.#flowNs),
+        this.#l1.due(this.#flowNs),
+        this.#mids.due(this.#midNs),
+        this.#optFlow.due(this.#wgNs),
+      ])
+        if (d < due) due = d;
+      this.#evictDue = due;
+      this.#arm.armed = false;
+    }
   }
 
   #rollover(t: bigint): void {
@@ -967,12 +997,12 @@ export class MarketState {
   #record(ts: bigint, side: number, tick: number, delta: number): void {
     if (delta > 0) {
       this.#flow.push(ts, side, tick, delta, 0, 0);
-      this.#flowSums.add(side, tick, delta, 0, 0);
+      this.#flowSums.add(ts, side, tick, delta, 0, 0);
     } else if (delta < 0) {
       const lost = -delta;
       const filled = this.#pool.consume(side, tick, lost);
       this.#flow.push(ts, side, tick, 0, filled, lost - filled);
-      this.#flowSums.add(side, tick, 0, filled, lost - filled);
+      this.#flowSums.add(ts, side, tick, 0, filled, lost - filled);
     }
   }
 

@@ -693,10 +693,12 @@ describe('MarketState properties (§1)', () => {
 
   it('window sums equal the ring scans of the OFI and barrier engines at every step (ring growth and eviction)', () => {
     // Long runs with few ms between records make the rings regrow (capacity 16) and the windows drop records.
-    const longSteps = fc.array(arbStep, { minLength: 60, maxLength: 200 }).map((xs) => {
+    // Occasional pauses of 45 s and 130 s empty the short windows while the long ones still hold records.
+    const pause = fc.constantFrom(0n, 0n, 0n, 0n, 0n, 0n, 45_000n, 130_000n);
+    const longSteps = fc.array(fc.tuple(arbStep, pause), { minLength: 60, maxLength: 200 }).map((xs) => {
       let ts = T0;
-      return xs.map((x) => {
-        ts += BigInt(x.dt) * MS * 2n;
+      return xs.map(([x, gap]) => {
+        ts += (BigInt(x.dt) * 2n + gap) * MS;
         return x.step(ts);
       });
     });

@@ -85,6 +85,13 @@ export interface ValueRingColumns {
   readonly value: Float64Array;
 }
 
+/** "Nothing pending": later than any int64 clock. */
+const NO_DUE = 2n ** 63n;
+
+function minDue(a: bigint, b: bigint): bigint {
+  return b < a ? b : a;
+}
+
 function exactInteger(x: number): boolean {
   return Number.isInteger(x) && Math.abs(x) <= Number.MAX_SAFE_INTEGER;
 }
@@ -108,18 +115,29 @@ export class FlowWindowSums {
   readonly #fill: [TickSums, TickSums] = [new TickSums(), new TickSums()];
   /** Absolute sequence number of the next record to add. */
   #next = 0;
+  /** No window drops a record before this clock (a lower bound; NO_DUE while nothing is pending). */
+  #due = NO_DUE;
+  /** Some window had nothing pending after the last eviction. */
+  #someEmpty = true;
+  readonly #minNs: bigint;
 
   constructor(ofiWindowsNs: readonly bigint[], barrierWindowNs: bigint) {
     this.#ofiNs = ofiWindowsNs;
+    this.#minNs = [...ofiWindowsNs, barrierWindowNs].reduce((a, b) => (b < a ? b : a));
     this.#ofiTail = ofiWindowsNs.map(() => 0);
     this.#ofiTotal = ofiWindowsNs.map(() => 0);
     this.#ofiTick = ofiWindowsNs.map(() => new TickSums());
     this.#barrierNs = barrierWindowNs;
   }
 
-  /** A record was appended (it is inside every window: its time is the clock). */
-  add(side: number, tick: number, added: number, filled: number, pulled: number): void {
+  /** A record was appended at `ts` (it is inside every window: its time is the clock). */
+  add(ts: bigint, side: number, tick: number, added: number, filled: number, pulled: number): void {
     this.#next++;
+    if (this.#someEmpty) {
+      // A window with nothing pending starts one now: it may come due before the others.
+      this.#due = minDue(this.#due, ts + this.#minNs);
+      this.#someEmpty = false;
+    }
     if (!this.exact) return;
     if (!(exactInteger(added) && exactInteger(filled) && exactInteger(pulled))) {
       this.exact = false;
@@ -130,7 +148,9 @@ export class FlowWindowSums {
 
   /** Subtract the records with `ts ≤ clock − W` from each window; call before the ring drops them. */
   evict(ring: FlowRingColumns, clock: bigint): void {
-    if (!this.exact) return;
+    if (clock < this.#due || !this.exact) return;
+    let due = NO_DUE;
+    let someEmpty = false;
     for (let w = 0; w < this.#ofiNs.length; w++) {
       const cutoff = clock - (this.#ofiNs[w] as bigint);
       let s = this.#ofiTail[w] as number;
@@ -145,6 +165,8 @@ export class FlowWindowSums {
         s++;
       }
       this.#ofiTail[w] = s;
+      if (s < this.#next) due = minDue(due, (ring.ts[this.#slot(ring, s)] as bigint) + (this.#ofiNs[w] as bigint));
+      else someEmpty = true;
     }
     const cutoff = clock - this.#barrierNs;
     let s = this.#barrierTail;
@@ -160,6 +182,10 @@ export class FlowWindowSums {
       s++;
     }
     this.#barrierTail = s;
+    if (s < this.#next) due = minDue(due, (ring.ts[this.#slot(ring, s)] as bigint) + this.#barrierNs);
+    else someEmpty = true;
+    this.#due = due;
+    this.#someEmpty = someEmpty;
   }
 
   /** The ring dropped everything (contract roll): start over. */
@@ -172,6 +198,8 @@ export class FlowWindowSums {
     this.#barrierTail = this.#next;
     for (const t of [...this.#net, ...this.#fill]) t.clear();
     this.exact = true;
+    this.#due = NO_DUE;
+    this.#someEmpty = true;
   }
 
   /** Σ signed change over OFI window `w` (all prices). */
@@ -223,15 +251,23 @@ export class L1WindowSums {
   readonly #tail: number[];
   readonly #sum: number[];
   #next = 0;
+  #due = NO_DUE;
+  #someEmpty = true;
+  readonly #minNs: bigint;
 
   constructor(windowsNs: readonly bigint[]) {
     this.#ns = windowsNs;
+    this.#minNs = windowsNs.reduce((a, b) => (b < a ? b : a));
     this.#tail = windowsNs.map(() => 0);
     this.#sum = windowsNs.map(() => 0);
   }
 
-  add(e: number): void {
+  add(ts: bigint, e: number): void {
     this.#next++;
+    if (this.#someEmpty) {
+      this.#due = minDue(this.#due, ts + this.#minNs);
+      this.#someEmpty = false;
+    }
     if (!this.exact) return;
     if (!exactInteger(e)) {
       this.exact = false;
@@ -241,7 +277,9 @@ export class L1WindowSums {
   }
 
   evict(ring: ValueRingColumns, clock: bigint): void {
-    if (!this.exact) return;
+    if (clock < this.#due || !this.exact) return;
+    let due = NO_DUE;
+    let someEmpty = false;
     for (let w = 0; w < this.#ns.length; w++) {
       const cutoff = clock - (this.#ns[w] as bigint);
       let s = this.#tail[w] as number;
@@ -257,7 +295,13 @@ export class L1WindowSums {
         s++;
       }
       this.#tail[w] = s;
+      if (s < this.#next) {
+        const j = (ring.head + (s - ring.base)) % ring.cap;
+        due = minDue(due, (ring.ts[j] as bigint) + (this.#ns[w] as bigint));
+      } else someEmpty = true;
     }
+    this.#due = due;
+    this.#someEmpty = someEmpty;
   }
 
   clear(): void {
@@ -266,6 +310,8 @@ export class L1WindowSums {
       this.#sum[w] = 0;
     }
     this.exact = true;
+    this.#due = NO_DUE;
+    this.#someEmpty = true;
   }
 
   /** Σ e over window `w`. */
