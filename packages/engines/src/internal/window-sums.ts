@@ -123,7 +123,7 @@ export class FlowWindowSums {
 
   constructor(ofiWindowsNs: readonly bigint[], barrierWindowNs: bigint) {
     this.#ofiNs = ofiWindowsNs;
-    this.#minNs = [...ofiWindowsNs, barrierWindowNs].reduce((a, b) => (b < a ? b : a));
+    this.#minNs = [...ofiWindowsNs, barrierWindowNs].reduce(minDue);
     this.#ofiTail = ofiWindowsNs.map(() => 0);
     this.#ofiTotal = ofiWindowsNs.map(() => 0);
     this.#ofiTick = ofiWindowsNs.map(() => new TickSums());
@@ -257,7 +257,7 @@ export class L1WindowSums {
 
   constructor(windowsNs: readonly bigint[]) {
     this.#ns = windowsNs;
-    this.#minNs = windowsNs.reduce((a, b) => (b < a ? b : a));
+    this.#minNs = windowsNs.reduce(minDue);
     this.#tail = windowsNs.map(() => 0);
     this.#sum = windowsNs.map(() => 0);
   }
