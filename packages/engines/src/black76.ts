@@ -210,7 +210,9 @@ export function black76Gamma(F: number, K: number, T: number, sigma: number, r: 
   const dr = Math.exp(-r * T);
   const sqrtT = Math.sqrt(T);
   const sst = sigma * sqrtT;
-  const d1 = (Math.log(F / K) + (sigma * sigma * T) / 2) / sst;
+  // ln F − ln K rather than ln(F/K): a grid of many contracts at one F (es.hvl) then shares ln F; the two differ
+  // by a few ulps of ln F, ~1e-11 of Γ at the smallest 0DTE σ√T.
+  const d1 = (Math.log(F) - Math.log(K) + (sigma * sigma * T) / 2) / sst;
   return (dr * normPdf(d1)) / (F * sigma * sqrtT);
 }
 

@@ -411,6 +411,12 @@ interface GridTerms {
   readonly sst: Float64Array;
   readonly half: Float64Array;
   readonly negN: Float64Array;
+  /** `ln K` of each contract. */
+  readonly lnK: Float64Array;
+  /** Index of each contract's shift in `shifts` (a book has one or two distinct shifts: 0 and the basis). */
+  readonly shiftOf: Int32Array;
+  /** The distinct shifts. */
+  readonly shifts: readonly number[];
   readonly mult: number;
 }
 
@@ -426,6 +432,9 @@ function gridTerms(book: GammaBook, config: Pick<Config, 'RISK_FREE_RATE' | 'OPT
   const sst = new Float64Array(n0);
   const half = new Float64Array(n0);
   const negN = new Float64Array(n0);
+  const lnK = new Float64Array(n0);
+  const shiftOf = new Int32Array(n0);
+  const shifts: number[] = [];
   let n = 0;
   for (let i = 0; i < n0; i++) {
     const c = cs[i] as GammaContract;
@@ -440,9 +449,14 @@ function gridTerms(book: GammaBook, config: Pick<Config, 'RISK_FREE_RATE' | 'OPT
     sst[n] = c.sigma * (sqrtT[n] as number);
     half[n] = (c.sigma * c.sigma * T) / 2;
     negN[n] = -c.N;
+    lnK[n] = Math.log(c.strike);
+    const sh = book.shift[i] as number;
+    let si = shifts.indexOf(sh);
+    if (si < 0) si = shifts.push(sh) - 1;
+    shiftOf[n] = si;
     n++;
   }
-  return { n, shift, K, sigma, dr, sqrtT, sst, half, negN, mult: config.OPTION_MULTIPLIER };
+  return { n, shift, K, sigma, dr, sqrtT, sst, half, negN, lnK, shiftOf, shifts, mult: config.OPTION_MULTIPLIER };
 }
 
 /**
@@ -451,20 +465,48 @@ function gridTerms(book: GammaBook, config: Pick<Config, 'RISK_FREE_RATE' | 'OPT
  */
 function termAt(g: GridTerms, i: number, x: number): number {
   const F = x - (g.shift[i] as number);
+  return F > 0 ? termOf(g, i, F, Math.log(F)) : (g.negN[i] as number) * 0 * g.mult;
+}
+
+/** Contract `i`'s term at `F > 0` with `lnF = Math.log(F)` (shared by every contract of one shift). */
+function termOf(g: GridTerms, i: number, F: number, lnF: number): number {
   const s = g.sigma[i] as number;
-  let gamma = 0;
-  if (F > 0) {
-    const d1 = (Math.log(F / (g.K[i] as number)) + (g.half[i] as number)) / (g.sst[i] as number);
-    gamma = ((g.dr[i] as number) * normPdf(d1)) / (F * s * (g.sqrtT[i] as number));
-  }
+  const d1 = (lnF - (g.lnK[i] as number) + (g.half[i] as number)) / (g.sst[i] as number);
+  const gamma = ((g.dr[i] as number) * normPdf(d1)) / (F * s * (g.sqrtT[i] as number));
   return (g.negN[i] as number) * gamma * g.mult;
 }
 
+/**
+ * Every contract's term at `x` into `out` (when given), returning their sum in contract order; `ln F` is taken
+ * once per distinct shift.
+ */
+function termsAt(g: GridTerms, x: number, out: Float64Array | null): number {
+  const shifts = g.shifts;
+  const F = SCRATCH_F.length >= shifts.length ? SCRATCH_F : new Float64Array(shifts.length);
+  const lnF = SCRATCH_LN.length >= shifts.length ? SCRATCH_LN : new Float64Array(shifts.length);
+  for (let j = 0; j < shifts.length; j++) {
+    const f = x - (shifts[j] as number);
+    F[j] = f;
+    lnF[j] = f > 0 ? Math.log(f) : 0;
+  }
+  let sum = 0;
+  for (let i = 0; i < g.n; i++) {
+    const j = g.shiftOf[i] as number;
+    const f = F[j] as number;
+    const t = f > 0 ? termOf(g, i, f, lnF[j] as number) : (g.negN[i] as number) * 0 * g.mult;
+    if (out !== null) out[i] = t;
+    sum += t;
+  }
+  return sum;
+}
+
+/** Scratch for {@link termsAt} (books have one or two distinct shifts). */
+const SCRATCH_F = new Float64Array(4);
+const SCRATCH_LN = new Float64Array(4);
+
 /** `G(x)` from the hoisted terms (bit-identical to {@link gammaAt}). */
 function sumAt(g: GridTerms, x: number): number {
-  let sum = 0;
-  for (let i = 0; i < g.n; i++) sum += termAt(g, i, x);
-  return sum;
+  return termsAt(g, x, null);
 }
 
 /**
@@ -571,15 +613,8 @@ function certifiedFlip(spot: number, steps: number, g: GridTerms): number | null
   };
   /** Per-contract terms at grid point k (its exact G is recorded). */
   const node = (k: number): Float64Array => {
-    const x = spot + 0.25 * k;
     const terms = new Float64Array(n);
-    let sum = 0;
-    for (let i = 0; i < n; i++) {
-      const t = termAt(g, i, x);
-      terms[i] = t;
-      sum += t;
-    }
-    put(k, sum);
+    put(k, termsAt(g, spot + 0.25 * k, terms));
     return terms;
   };
   const oneSigned = (k0: number, a: Float64Array, k1: number, b: Float64Array): boolean => {
