@@ -489,6 +489,9 @@ export class LevelSignalService {
     const levels = this.#levels(date, t);
     const bookView = ms.bookView();
     const [tFrom, tTo] = ms.tradeRange();
+    const tradeView = ms.tradeView();
+    // Market-wide: one OLS over the W_v prints per snap, not one per level.
+    const velocity = this.#tape.velocity(tradeView, tFrom, tTo, t);
     const [mFrom, mTo] = ms.midRange();
     const closes = ms.minuteCloses();
     const built: LevelSignalPayload[] = [];
@@ -517,7 +520,7 @@ export class LevelSignalService {
         sums !== null
           ? this.#barrier.evaluateSums(sums, bookView, L, direction)
           : this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction);
-      const tp = this.#tape.evaluate(ms.tradeView(), tFrom, tTo, L, t);
+      const tp = this.#tape.evaluate(tradeView, tFrom, tTo, L, t, undefined, velocity);
       const fuel = fuelMetrics(book, L, p);
       const kin = this.#kin.evaluate(ms.midView(), mFrom, mTo, t, L, direction === 'UP' ? 1 : -1);
       const near = sums !== null ? this.#ofi.nearLevelSums(sums, L) : this.#ofi.nearLevel(flow, flowFrom, flowTo, t, L);

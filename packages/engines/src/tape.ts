@@ -11,7 +11,7 @@
  * @module
  */
 import { type Config, DEFAULT_CONFIG, type SweepDirection } from '@spymaster/schemas';
-import { isRingRange, NS_PER_S, secondsToNs } from './internal/ns';
+import { firstAfter, isRingRange, NS_PER_S, secondsToNs } from './internal/ns';
 
 /** The parameters the TapeEngine reads (spec §3 parameter table). */
 export type TapeParams = Pick<
@@ -186,6 +186,8 @@ export class TapeEngine {
    * must cover every print of `(t − max(W_t, W_v), t]`.
    *
    * @param out optional result to overwrite (no allocation); a fresh one otherwise.
+   * @param velocity the market-wide velocity at `t` if already known ({@link velocity} of the same prints and
+   *   `t`; it does not depend on the level, so a snap computes it once for all its levels).
    * @throws {TapeError} for an invalid range or a non-finite level.
    */
   evaluate(
@@ -195,6 +197,7 @@ export class TapeEngine {
     level: number,
     t: bigint,
     out: TapeMetrics = createTapeMetrics(),
+    velocity?: number,
   ): TapeMetrics {
     const cap = trades.ts.length;
     if (
@@ -211,23 +214,16 @@ export class TapeEngine {
     const { ts, price, size, aggressor } = trades;
     const lo = level - p.TAPE_BAND;
     const hi = level + p.TAPE_BAND;
-    const startT = t - this.wtNs;
-    const startV = t - this.wvNs;
     const gapNs = this.gapNs;
     const distinct = this.distinct;
     const minDistinct = p.SWEEP_MIN_DISTINCT_PRICES;
     const mult = p.FUT_MULTIPLIER;
+    // The prints of (t − W_t, t], found by binary search: the loop below compares numbers only.
+    const end = firstAfter(ts, from, to, t);
+    const start = firstAfter(ts, from, end, t - this.wtNs);
 
     let buyVol = 0;
     let sellVol = 0;
-
-    // Velocity pass 1 state (V = all prints of (t − W_v, t]).
-    let vFirst = -1;
-    let vEnd = from;
-    let vFirstTs = 0n;
-    let vn = 0;
-    let sumTau = 0;
-    let sumP = 0;
 
     // Current cluster (BUY/SELL prints near the level, canonical order).
     let cSide = 0;
@@ -260,24 +256,13 @@ export class TapeEngine {
       }
     };
 
-    for (let i = from; i < to; i++) {
+    for (let i = start; i < end; i++) {
       const j = i % cap;
-      const ts_i = ts[j] as bigint;
-      if (ts_i > t) break;
       const px = price[j] as number;
-      if (ts_i > startV) {
-        if (vFirst < 0) {
-          vFirst = i;
-          vFirstTs = ts_i;
-        }
-        vEnd = i + 1;
-        sumTau += Number(ts_i - vFirstTs) / NS_PER_S;
-        sumP += px;
-        vn++;
-      }
-      if (ts_i <= startT || px < lo || px > hi) continue;
+      if (px < lo || px > hi) continue;
       const side = aggressor[j] as number;
       if (side !== AGGRESSOR_BUY && side !== AGGRESSOR_SELL) continue;
+      const ts_i = ts[j] as bigint;
       const sz = size[j] as number;
       if (side === AGGRESSOR_BUY) buyVol += sz;
       else sellVol += sz;
@@ -310,30 +295,11 @@ export class TapeEngine {
     }
     if (cPrints > 0) closeCluster();
 
-    // Velocity pass 2: OLS slope with τ relative to the first print of V [D11].
-    let velocity = 0;
-    if (vn >= 2) {
-      const tauMean = sumTau / vn;
-      const pMean = sumP / vn;
-      let num = 0;
-      let den = 0;
-      for (let i = vFirst; i < vEnd; i++) {
-        const j = i % cap;
-        const dTau = Number((ts[j] as bigint) - vFirstTs) / NS_PER_S - tauMean;
-        num += dTau * ((price[j] as number) - pMean);
-        den += dTau * dTau;
-      }
-      if (den > 0) {
-        const v = num / den;
-        velocity = Number.isFinite(v) ? v : 0;
-      }
-    }
-
     const total = buyVol + sellVol;
     out.imbalance = total > 0 ? (buyVol - sellVol) / total : 0;
     out.buy_vol = buyVol;
     out.sell_vol = sellVol;
-    out.velocity = velocity;
+    out.velocity = velocity ?? this.velocity(trades, from, end, t);
     const sweep = out.sweep;
     sweep.detected = bFound;
     sweep.direction = bFound ? (bSide === AGGRESSOR_BUY ? 'UP' : 'DOWN') : 'NONE';
@@ -342,6 +308,46 @@ export class TapeEngine {
     sweep.window_ms = bFound ? Number(bWindowNs) / NS_PER_MS : 0;
     out.confidence = Math.min(1, total / p.TAPE_CONF_SCALE);
     return out;
+  }
+
+  /**
+   * Market-wide tape velocity at `t` (§3, [D11]): the OLS slope of price on time over every print of
+   * `(t − W_v, t]` among `[from, to)`, τ in seconds relative to the window's first print; 0 with fewer than two
+   * prints or no spread in time. The same for every level: {@link evaluate} takes it precomputed.
+   * @throws {TapeError} for an invalid range.
+   */
+  velocity(trades: TradeView, from: number, to: number, t: bigint): number {
+    const cap = trades.ts.length;
+    if (!isRingRange(from, to, cap) || trades.price.length !== cap) {
+      throw new TapeError('invalid_range', from, to, cap, 0);
+    }
+    const { ts, price } = trades;
+    const end = firstAfter(ts, from, to, t);
+    const vFirst = firstAfter(ts, from, end, t - this.wvNs);
+    const vn = end - vFirst;
+    if (vn < 2) return 0;
+    const vFirstTs = ts[vFirst % cap] as bigint;
+    let sumTau = 0;
+    let sumP = 0;
+    for (let i = vFirst; i < end; i++) {
+      const j = i % cap;
+      sumTau += Number((ts[j] as bigint) - vFirstTs) / NS_PER_S;
+      sumP += price[j] as number;
+    }
+    // Pass 2: OLS slope with τ relative to the first print of V.
+    const tauMean = sumTau / vn;
+    const pMean = sumP / vn;
+    let num = 0;
+    let den = 0;
+    for (let i = vFirst; i < end; i++) {
+      const j = i % cap;
+      const dTau = Number((ts[j] as bigint) - vFirstTs) / NS_PER_S - tauMean;
+      num += dTau * ((price[j] as number) - pMean);
+      den += dTau * dTau;
+    }
+    if (!(den > 0)) return 0;
+    const v = num / den;
+    return Number.isFinite(v) ? v : 0;
   }
 }
 

@@ -356,6 +356,20 @@ describe('TapeEngine properties (§3)', () => {
     );
   });
 
+  it('velocity() is the velocity evaluate() reports, and a precomputed one changes nothing else', () => {
+    const engine = new TapeEngine();
+    fc.assert(
+      fc.property(printsArb, snapArb, fc.integer({ min: -8, max: 8 }), (prints, t, k) => {
+        const v = view(prints);
+        const level = LEVEL + k * 0.25;
+        const plain = engine.evaluate(v, 0, prints.length, level, t);
+        const vel = engine.velocity(v, 0, prints.length, t);
+        expect(Object.is(vel, plain.velocity)).toBe(true);
+        expect(engine.evaluate(v, 0, prints.length, level, t, undefined, vel)).toStrictEqual(plain);
+      }),
+    );
+  });
+
   it('volumes are the sums of near aggressive prints and sweeps match a brute-force oracle (P4)', () => {
     fc.assert(
       fc.property(printsArb, snapArb, (prints, t) => {
