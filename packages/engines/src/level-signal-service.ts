@@ -229,6 +229,9 @@ function checkedLevels(levels: readonly AvailableLevel[]): AvailableLevel[] {
   return out;
 }
 
+/** Later than any int64 time. */
+const NO_DUE = 2n ** 63n;
+
 /** −0 → 0 (JSON writes both as `0`; the spec's outputs carry no sign of zero). */
 function z(x: number): number {
   return x + 0;
@@ -263,6 +266,15 @@ export class LevelSignalService {
   readonly #rthOf = new Map<string, { start: bigint; end: bigint }>();
 
   readonly #levelSource: LevelSource | null;
+  #sigmaCache: {
+    revision: number;
+    inventory: readonly OptionContractState[];
+    basis: number | null;
+    front: string | null;
+    rthStart: bigint;
+    validUntil: bigint;
+    sigmas: number[];
+  } | null = null;
 
   /**
    * @param params the full configuration (default {@link DEFAULT_CONFIG}).
@@ -349,6 +361,45 @@ export class LevelSignalService {
       this.#rthOf.set(date, rth);
     }
     return rth;
+  }
+
+  /**
+   * {@link contractSigmas}, kept while its inputs hold: the inventory (MarketState's option revision), the basis,
+   * the front month and RTH start, and the time: an IV solved before RTH stays fresh only until
+   * `ivTs + IV_MAX_AGE`, the earliest of which bounds the cached result.
+   */
+  #sigmas(
+    inventory: readonly OptionContractState[],
+    t: bigint,
+    rthStart: bigint,
+    front: string | null,
+    basis: number | null,
+  ): number[] {
+    const c = this.#sigmaCache;
+    const revision = this.#ms.optionRevision;
+    if (
+      c !== null &&
+      c.revision === revision &&
+      c.inventory === inventory &&
+      Object.is(c.basis, basis) &&
+      c.front === front &&
+      c.rthStart === rthStart &&
+      t <= c.validUntil
+    )
+      return c.sigmas;
+    const p = this.params;
+    const sigmas = contractSigmas(inventory, t, rthStart, front, basis, p);
+    let validUntil = NO_DUE;
+    if (p.FUEL_IV_MODE === 'implied') {
+      const maxAgeNs = BigInt(Math.round(p.IV_MAX_AGE * 60)) * 1_000_000_000n;
+      for (const x of inventory) {
+        if (x.iv === null || x.ivTs === null || x.ivTs >= rthStart) continue;
+        const until = x.ivTs + maxAgeNs;
+        if (t <= until && until < validUntil) validUntil = until;
+      }
+    }
+    this.#sigmaCache = { revision, inventory, basis, front, rthStart, validUntil, sigmas };
+    return sigmas;
   }
 
   #applyEvent(e: MarketEvent): void {
@@ -443,7 +494,7 @@ export class LevelSignalService {
     const recent = new Map<string, { signed: number; size: number }>();
     for (const f of ms.optionFlowIn(t, p.W_g)) recent.set(f.contract.option_symbol, f);
     const inventory = ms.optionContracts();
-    const sigmas = contractSigmas(inventory, t, this.#rth(date).start, front, basis, p);
+    const sigmas = this.#sigmas(inventory, t, this.#rth(date).start, front, basis);
     const contracts: GammaContract[] = inventory.map((c, i) => ({
       option_symbol: c.option_symbol,
       underlying_contract: c.underlying_contract,

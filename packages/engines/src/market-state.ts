@@ -625,6 +625,7 @@ export class MarketState {
   #orLow = Number.POSITIVE_INFINITY;
   // Options
   #contracts: OptionContractState[] = [];
+  #optionRevision = 0;
   readonly #contractIndex = new Map<string, number>();
   readonly #optFlow: OptionFlowRing;
 
@@ -814,6 +815,7 @@ export class MarketState {
       });
     }
     const c = this.#contracts[index] as OptionContractState;
+    this.#optionRevision++;
     c.N += u;
     c.V += ev.size;
     c.premium += ev.price * ev.size * this.params.OPTION_MULTIPLIER;
@@ -900,6 +902,7 @@ export class MarketState {
     this.#orHigh = Number.NEGATIVE_INFINITY;
     this.#orLow = Number.POSITIVE_INFINITY;
     this.#contracts = [];
+    this.#optionRevision++;
     this.#contractIndex.clear();
     this.#optFlow.clear();
     this.#qTs = NO_TS;
@@ -1232,6 +1235,13 @@ export class MarketState {
     const m = this.mid();
     if (m === null || t - this.#bookTs > this.#basisNs || t - this.#qTs > this.#basisNs) return null;
     return m - (this.#qBid + this.#qAsk) / 2;
+  }
+  /**
+   * Changes whenever the option inventory changes (a contract added or updated by a trade, the trade-date reset):
+   * values derived from {@link optionContracts} alone can be kept until it moves.
+   */
+  get optionRevision(): number {
+    return this.#optionRevision;
   }
   /** Inventory entries of the current trade date, in first-trade order. */
   optionContracts(): readonly OptionContractState[] {

@@ -7,10 +7,12 @@ import {
   type LevelsSignalsPayload,
   LevelsSignalsPayloadSchema,
   type MBP10,
+  type OptionTrade,
 } from '@spymaster/schemas';
 import { etToNs } from '@spymaster/schemas/time';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { black76Gamma, timeToExpiryYears } from '../src/black76.js';
 import {
   approachContext,
   contractSigmas,
@@ -433,6 +435,51 @@ describe('IV freshness (§4.4, example F-5) as used by the service', () => {
     expect(contractSigmas(stale, et('09:36'), rth, F, null, DEFAULT_CONFIG)).toStrictEqual([0.2]);
     const fixed = { ...DEFAULT_CONFIG, FUEL_IV_MODE: 'fixed' as const };
     expect(contractSigmas(stale, et('09:36'), rth, F, null, fixed)).toStrictEqual([fixed.SIGMA_FIXED]);
+  });
+
+  it('the service switches a pre-RTH IV to the fallback exactly when it turns stale (IV_MAX_AGE after its solve)', () => {
+    // One 0DTE call traded at 09:05 ET (IV solved then, before RTH): fresh through 09:35:00.000, stale after.
+    const expiry = etToNs(D, '16:00');
+    const call: OptionTrade = {
+      event_id: `OT-E3Z5_C6000-${et('09:05')}-na-0`,
+      ts_event_ns: et('09:05'),
+      ts_recv_ns: et('09:05'),
+      source: 'sim',
+      underlying: 'ES',
+      underlying_contract: F,
+      option_symbol: 'E3Z5 C6000',
+      exp_date: D,
+      expiration_ns: expiry,
+      strike: 6000,
+      right: 'C',
+      price: 20,
+      size: 40,
+      opt_bid: 19.75,
+      opt_ask: 20.25,
+      aggressor: 1,
+      conditions: null,
+      seq: null,
+    };
+    const service = new LevelSignalService();
+    const out: LevelsSignalsPayload[] = [];
+    for (const e of [fut(et('09:00'), 6000), call, fut(et('09:10'), 6000)]) out.push(...service.ingest(e));
+    out.push(...service.advanceTo(et('09:35', 1)));
+    const iv = service.marketState.optionContracts()[0]?.iv as number;
+    expect(iv).toBeGreaterThan(0);
+    expect(iv).not.toBe(DEFAULT_CONFIG.SIGMA_DEFAULT);
+    const gammaAt = (ts: bigint) => {
+      const p = out.find((x) => x.ts_ns === ts.toString()) as LevelsSignalsPayload;
+      return p.levels[0]?.fuel.net_dealer_gamma;
+    };
+    const expected = (ts: bigint, sigma: number) =>
+      -40 *
+      black76Gamma(6000, 6000, timeToExpiryYears(expiry, ts, DEFAULT_CONFIG), sigma, DEFAULT_CONFIG.RISK_FREE_RATE) *
+      50;
+    const fresh = et('09:35');
+    const stale = fresh + 250n * MS;
+    expect(gammaAt(fresh)).toBeCloseTo(expected(fresh, iv), 6);
+    expect(gammaAt(stale)).toBeCloseTo(expected(stale, DEFAULT_CONFIG.SIGMA_DEFAULT), 6);
+    expect(gammaAt(fresh)).not.toBeCloseTo(gammaAt(stale) as number, 3);
   });
 
   it('picks what the §4.4 rule picks on random inventories (nearest placed strike, then lower, later, contract order)', () => {
