@@ -346,7 +346,7 @@ export function fuelMetrics(book: GammaBook, level: number, config: GammaConfig)
         hasP = true;
       }
     }
-    byStrike[strikeKey(strike)] = strikeSum;
+    byStrike[strikeKey(strike)] = strikeSum + 0; // + 0: no negative zero in the payload
     if (hasC && strike >= level && better(cSum, strike, callG, callStrike, level)) {
       callG = cSum;
       callStrike = strike;

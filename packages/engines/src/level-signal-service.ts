@@ -643,7 +643,7 @@ export class LevelSignalService {
           gamma_flow: z(fuel.gamma_flow),
           call_wall: wallOf(fuel.call_wall),
           put_wall: wallOf(fuel.put_wall),
-          gamma_by_strike: unsignedZeros(fuel.gamma_by_strike),
+          gamma_by_strike: fuel.gamma_by_strike, // ascending placed strike, no negative zero (fuelMetrics)
           confidence: z(fuel.confidence),
         },
         kinematics: {
@@ -767,12 +767,6 @@ function windowOf(
   w: { velocity: number; acceleration: number; jerk: number } | null | undefined,
 ): { velocity: number; acceleration: number; jerk: number } | null {
   return w == null ? null : { velocity: z(w.velocity), acceleration: z(w.acceleration), jerk: z(w.jerk) };
-}
-
-function unsignedZeros(g: Record<string, number>): Record<string, number> {
-  // fuelMetrics fills a fresh object in ascending placed strike ([D31]); only −0 needs rewriting.
-  for (const k in g) if (Object.is(g[k], -0)) g[k] = 0;
-  return g;
 }
 
 /** §9.5 approach context from the minute closes (oldest first). */
