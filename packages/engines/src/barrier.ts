@@ -214,6 +214,17 @@ export class BarrierError extends Error {
   }
 }
 
+/** @throws {BarrierError} for a non-finite level or an inconsistent book view (range fields for the message). */
+function checkLevelAndBook(level: number, book: BarrierBookView | null, from: number, to: number, cap: number): void {
+  if (!Number.isFinite(level)) throw new BarrierError('non_finite_level', from, to, cap, level);
+  if (
+    book !== null &&
+    (!validCount(book.bidCount, book.bidPx, book.bidSz) || !validCount(book.askCount, book.askPx, book.askSz))
+  ) {
+    throw new BarrierError('invalid_book', from, to, cap, level);
+  }
+}
+
 /** Insert a populated size `q` (> 0) into the ascending prefix `s[0, n)`; returns the new length. */
 function insertSorted(s: Float64Array, n: number, q: number): number {
   if (!(q > 0)) return n;
@@ -306,13 +317,7 @@ export class BarrierEngine {
     ) {
       throw new BarrierError('invalid_range', from, to, cap, level);
     }
-    if (!Number.isFinite(level)) throw new BarrierError('non_finite_level', from, to, cap, level);
-    if (
-      book !== null &&
-      (!validCount(book.bidCount, book.bidPx, book.bidSz) || !validCount(book.askCount, book.askPx, book.askSz))
-    ) {
-      throw new BarrierError('invalid_book', from, to, cap, level);
-    }
+    checkLevelAndBook(level, book, from, to, cap);
 
     const p = this.params;
     const tickSize = p.TICK_SIZE;
@@ -356,13 +361,7 @@ export class BarrierEngine {
     direction: Direction,
     out: BarrierMetrics = createBarrierMetrics(),
   ): BarrierMetrics {
-    if (!Number.isFinite(level)) throw new BarrierError('non_finite_level', 0, 0, 0, level);
-    if (
-      book !== null &&
-      (!validCount(book.bidCount, book.bidPx, book.bidSz) || !validCount(book.askCount, book.askPx, book.askSz))
-    ) {
-      throw new BarrierError('invalid_book', 0, 0, 0, level);
-    }
+    checkLevelAndBook(level, book, 0, 0, 0);
     const tickSize = this.params.TICK_SIZE;
     const lo = level - this.z;
     const hi = level + this.z;

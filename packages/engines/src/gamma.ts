@@ -548,11 +548,12 @@ export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
   if (spot === null || book.contracts.length === 0) return null;
   const steps = gridSteps(config.FUEL_STRIKE_RANGE);
   const terms = gridTerms(book, config);
-  if (terms === null)
-    return rootNearestSpot(
-      spot,
-      gridPoints(spot, steps, (x) => gammaAt(book, x, config)),
-    );
+  if (terms === null) {
+    // Non-finite sizes (rejected upstream): the plain scan, which yields null through NaN comparisons.
+    const value = new Float64Array(2 * steps + 1);
+    for (let k = -steps; k <= steps; k++) value[k + steps] = gammaAt(book, spot + 0.25 * k, config);
+    return nearestRoot(spot, steps, value, null, -steps, steps).best;
+  }
   // Γ ≥ 0, so with every dealer position of one sign each G(x) is 0 or of that sign: no pair of opposite signs.
   let pos = false;
   let neg = false;
@@ -562,18 +563,6 @@ export function gammaFlip(book: GammaBook, config: GammaConfig): number | null {
   }
   if (!(pos && neg)) return null;
   return certifiedFlip(spot, steps, terms);
-}
-
-/** Every point `(x_k, G(x_k))` of the §4.6 grid, `k = −steps…steps`, in ascending order. */
-function gridPoints(spot: number, steps: number, at: (x: number) => number): Float64Array {
-  const out = new Float64Array(2 * (2 * steps + 1));
-  let j = 0;
-  for (let k = -steps; k <= steps; k++) {
-    const x = spot + 0.25 * k;
-    out[j++] = x;
-    out[j++] = at(x);
-  }
-  return out;
 }
 
 /**
@@ -675,30 +664,7 @@ function certifiedFlip(spot: number, steps: number, g: GridTerms): number | null
     }
     chunk *= 2;
     // Roots among the evaluated points of [kL, kR], and the outermost non-zero point of each side.
-    let best: number | null = null;
-    let bestD = Number.POSITIVE_INFINITY;
-    let prevX = 0;
-    let prevG = 0;
-    let outerL = Number.NaN;
-    let outerR = Number.NaN;
-    for (let k = kL; k <= kR; k++) {
-      if (known[k + steps] === 0) continue;
-      const gx = value[k + steps] as number;
-      if (gx === 0) continue;
-      const x = spot + 0.25 * k;
-      if (Number.isNaN(outerL)) outerL = x;
-      outerR = x;
-      if (prevG < 0 ? gx > 0 : prevG > 0 && gx < 0) {
-        const root = prevX + ((x - prevX) * prevG) / (prevG - gx);
-        const d = Math.abs(root - spot);
-        if (d < bestD || (d === bestD && best !== null && root < best)) {
-          best = root;
-          bestD = d;
-        }
-      }
-      prevX = x;
-      prevG = gx;
-    }
+    const { best, bestD, outerL, outerR } = nearestRoot(spot, steps, value, known, kL, kR);
     const doneR = kR >= steps || (best !== null && outerR - spot > bestD + 1e-9);
     const doneL = kL <= -steps || (best !== null && spot - outerL > bestD + 1e-9);
     if (doneR && doneL) return best;
@@ -706,19 +672,32 @@ function certifiedFlip(spot: number, steps: number, g: GridTerms): number | null
 }
 
 /**
- * §4.6 root selection over grid points `[x0, G0, x1, G1, …]` in ascending `x`: exact zeros skipped; between
- * consecutive remaining points with strictly opposite signs the root `x_i + (x_j − x_i)·G_i/(G_i − G_j)`; the root
- * nearest to spot, ties the lower. Null without one.
+ * §4.6 root selection over the grid points `k` in `[kL, kR]` with `known[k + steps]` set (all when `known` is
+ * null), values `value[k + steps]`, in ascending `x = spot + 0.25·k`: exact zeros skipped; between consecutive
+ * remaining points with strictly opposite signs the root `x_i + (x_j − x_i)·G_i/(G_i − G_j)`; the root nearest
+ * to spot, ties the lower (`best` null without one). Also the outermost non-zero points of the range.
  */
-function rootNearestSpot(spot: number, points: Float64Array): number | null {
+function nearestRoot(
+  spot: number,
+  steps: number,
+  value: Float64Array,
+  known: Uint8Array | null,
+  kL: number,
+  kR: number,
+): { best: number | null; bestD: number; outerL: number; outerR: number } {
   let best: number | null = null;
   let bestD = Number.POSITIVE_INFINITY;
   let prevX = 0;
   let prevG = 0;
-  for (let j = 0; j < points.length; j += 2) {
-    const x = points[j] as number;
-    const gx = points[j + 1] as number;
+  let outerL = Number.NaN;
+  let outerR = Number.NaN;
+  for (let k = kL; k <= kR; k++) {
+    if (known !== null && known[k + steps] === 0) continue;
+    const gx = value[k + steps] as number;
     if (gx === 0) continue;
+    const x = spot + 0.25 * k;
+    if (Number.isNaN(outerL)) outerL = x;
+    outerR = x;
     if (prevG < 0 ? gx > 0 : prevG > 0 && gx < 0) {
       const root = prevX + ((x - prevX) * prevG) / (prevG - gx);
       const d = Math.abs(root - spot);
@@ -730,5 +709,5 @@ function rootNearestSpot(spot: number, points: Float64Array): number | null {
     prevX = x;
     prevG = gx;
   }
-  return best;
+  return { best, bestD, outerL, outerR };
 }
