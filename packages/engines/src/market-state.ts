@@ -612,7 +612,15 @@ export class MarketState {
   readonly #smaDay: Float64Array;
   #smaHead = 0;
   #smaCount = 0;
-  #barBucket = -1;
+  /** End (exclusive) of the open bar's 2-minute bucket, NO_DUE without an open bar. */
+  #barEnd = NO_DUE;
+  /** `[start, end)` of the last trade's 2-minute and 1-minute buckets: no bigint division while a trade stays in them. */
+  #smaStart = NO_DUE;
+  #smaEnd = NO_DUE;
+  #smaIndex = 0;
+  #minuteStart = NO_DUE;
+  #minuteEnd = NO_DUE;
+  #minuteIndex = 0;
   #barTick = 0;
   #barDay = 0;
   #minAllowedDay = Number.NEGATIVE_INFINITY;
@@ -708,7 +716,12 @@ export class MarketState {
     }
     if (!(this.params.PRICE_SANITY_MIN <= price && price <= this.params.PRICE_SANITY_MAX)) return;
     const tick = Math.round(price / this.#tick);
-    const minute = Number(ts / this.#minuteNs);
+    if (!(ts >= this.#minuteStart && ts < this.#minuteEnd)) {
+      this.#minuteIndex = Number(ts / this.#minuteNs);
+      this.#minuteStart = BigInt(this.#minuteIndex) * this.#minuteNs;
+      this.#minuteEnd = this.#minuteStart + this.#minuteNs;
+    }
+    const minute = this.#minuteIndex;
     const lb = this.#minBucket.length;
     const last = (this.#minHead + this.#minCount - 1) % lb;
     if (this.#minCount > 0 && this.#minBucket[last] === minute) this.#minClose[last] = price;
@@ -719,7 +732,12 @@ export class MarketState {
       if (this.#minCount < lb) this.#minCount++;
       else this.#minHead = (this.#minHead + 1) % lb;
     }
-    this.#barBucket = Number(ts / this.#smaNs);
+    if (!(ts >= this.#smaStart && ts < this.#smaEnd)) {
+      this.#smaIndex = Number(ts / this.#smaNs);
+      this.#smaStart = BigInt(this.#smaIndex) * this.#smaNs;
+      this.#smaEnd = this.#smaStart + this.#smaNs;
+    }
+    this.#barEnd = this.#smaEnd;
     this.#barTick = tick;
     this.#barDay = day;
     if (ts >= this.#pmStart && ts < this.#pmEnd) {
@@ -855,9 +873,9 @@ export class MarketState {
     this.#clock = t;
     if (this.#session === null || t >= this.#sessionEnd) this.#rollover(t);
     // Bar finalization.
-    if (this.#barBucket >= 0 && t >= BigInt(this.#barBucket + 1) * this.#smaNs) {
+    if (t >= this.#barEnd) {
       if (this.#barDay >= this.#minAllowedDay) this.#pushClose(this.#barTick, this.#barDay);
-      this.#barBucket = -1;
+      this.#barEnd = NO_DUE;
     }
     // Eviction.
     // The window sums subtract what leaves their windows while the rings still hold it.
@@ -926,7 +944,7 @@ export class MarketState {
       this.#minCount = 0;
       this.#smaHead = 0;
       this.#smaCount = 0;
-      this.#barBucket = -1;
+      this.#barEnd = NO_DUE;
       this.#tradeDays.length = 0;
     }
     // Warm-up rule: keep closes of D and of the SMA_WARMUP_DAYS most recent earlier dates with trades.
