@@ -8,8 +8,8 @@
  *
  * Streaming and clock-driven: feed trades in canonical order ({@link LevelUniverse.onTrade}); queries at `t` at or
  * after the last event advance the clock to `t` (the caller declares that every event with `ts ≤ t` was fed).
- * Queries at an earlier `t` of the current or previous trade date are answered from a change log, exactly as they
- * were at `t` (levels change only at window ends, bar ends and trade-date boundaries). {@link levelsAtTrades} is
+ * Queries at an earlier `t` of the last {@link HISTORY_DATES} trade dates are answered from a change log, exactly
+ * as they were at `t` (levels change only at window ends, bar ends and trade-date boundaries). {@link levelsAtTrades} is
  * the batch form over an array of trades.
  *
  * @module
@@ -60,6 +60,10 @@ export interface LevelUniverseOptions {
 }
 
 const NO_TS = -(2n ** 63n);
+/** Trade dates (calendar, with or without trades) whose level history `levelsAt` keeps, the current one included. */
+export const HISTORY_DATES = 8;
+/** Gaps longer than this roll over straight to the new date (no records for the dates in between). */
+const MAX_STEP_NS = BigInt(HISTORY_DATES) * 86_400n * 1_000_000_000n;
 
 /** Per trade date: windows, static extremes and the SMA change log. */
 interface DayRecord {
@@ -190,7 +194,8 @@ export class LevelUniverse {
   #fastSince = NO_TS;
   #slowSince = NO_TS;
   #current: DayRecord | null = null;
-  #previous: DayRecord | null = null;
+  /** Records of the last {@link HISTORY_DATES} trade dates, oldest first (the current one last). */
+  readonly #records: DayRecord[] = [];
 
   constructor(config: LevelsConfig = LEVELS_DEFAULTS, options: LevelUniverseOptions = {}) {
     if (config.SMA_FAST_PERIOD > config.SMA_SLOW_PERIOD) {
@@ -275,8 +280,8 @@ export class LevelUniverse {
           this.#logSma(done.end_ns);
         }
       } else if (rollDue) {
-        // One date at a time while a bar completes after the boundary; else straight to the date of t.
-        const next = cur === null ? tradeDate(t) : barDue ? tradeDate(cur.end) : tradeDate(t);
+        // One trade date at a time (each gets its record), straight to the date of t after long gaps.
+        const next = cur === null || t - cur.end > MAX_STEP_NS ? tradeDate(t) : tradeDate(cur.end);
         this.#rollover(next);
       } else break;
     }
@@ -288,8 +293,9 @@ export class LevelUniverse {
     const prev = this.#current;
     const r = newRecord(date, this.config, front);
     if (this.#frontMonth !== null && prev !== null && prev.contract !== front) this.#restartSeries();
-    this.#previous = prev;
     this.#current = r;
+    this.#records.push(r);
+    if (this.#records.length > HISTORY_DATES) this.#records.shift();
     // Warm-up: keep closes of D and of the SMA_WARMUP_DAYS most recent earlier dates with trades.
     const earlier = this.#tradeDays.filter((d) => d < r.day);
     const warm = this.config.SMA_WARMUP_DAYS;
@@ -332,7 +338,8 @@ export class LevelUniverse {
 
   /**
    * `levelsAt(t)` (C.4.4): the levels available at `t`, in priority order. For `t` at or after the clock this
-   * advances the clock to `t`; an earlier `t` of the current or previous trade date is answered from the log.
+   * advances the clock to `t`; an earlier `t` of the last {@link HISTORY_DATES} trade dates is answered from the
+   * log.
    *
    * @throws {LevelsError} `history_evicted` for an earlier `t` outside those two trade dates.
    */
@@ -340,11 +347,11 @@ export class LevelUniverse {
     if (t >= this.#clock) this.advanceTo(t);
     let r = this.#current as DayRecord;
     if (t < r.start) {
-      const p = this.#previous;
-      if (p === null || t < p.start || t >= p.end) {
+      const p = this.#records.find((x) => t >= x.start && t < x.end);
+      if (p === undefined) {
         throw new LevelsError(
           'history_evicted',
-          `LevelUniverse: levels at ${t} ns are no longer kept (only the current and the previous trade date); query in time order`,
+          `LevelUniverse: levels at ${t} ns are no longer kept (only the last ${HISTORY_DATES} trade dates); query in time order`,
           { ts_ns: t, clock_ns: this.#clock },
         );
       }

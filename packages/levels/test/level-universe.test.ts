@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KIND_CODE, KIND_PRIORITY, KINDS, LEVELS_DEFAULTS, type TradeInput } from '../src/config.js';
 import { LevelsError } from '../src/errors.js';
-import { LevelUniverse, levelsAtTrades } from '../src/level-universe.js';
+import { HISTORY_DATES, LevelUniverse, levelsAtTrades } from '../src/level-universe.js';
 import { DATES, futuresTrade, pathArb, queryTimes, S, SMALL, SMALL_FULL } from './helpers.js';
 import { referenceLevelsAt } from './reference.js';
 
@@ -172,9 +172,9 @@ describe('C.6 edge cases', () => {
       err = e;
     }
     expect(LevelsError.is(err) && err.code === 'clock_regression' && err.ts_ns === etToNs(D, '09:30')).toBe(true);
-    u.onTrade({ ts_event_ns: etToNs(addDays(D, 1), '09:31'), price: 5000, size: 1 });
-    expect(brief(u.levelsAt(etToNs(D, '09:46')))).toEqual({ OR_HIGH: 5000, OR_LOW: 5000 }); // previous date: kept
-    u.onTrade({ ts_event_ns: etToNs(addDays(D, 2), '09:31'), price: 5000, size: 1 });
+    u.onTrade({ ts_event_ns: etToNs(addDays(D, HISTORY_DATES - 1), '09:31'), price: 5000, size: 1 });
+    expect(brief(u.levelsAt(etToNs(D, '09:46')))).toEqual({ OR_HIGH: 5000, OR_LOW: 5000 }); // still kept
+    u.onTrade({ ts_event_ns: etToNs(addDays(D, HISTORY_DATES), '09:31'), price: 5000, size: 1 });
     expect(() => u.levelsAt(etToNs(D, '09:46'))).toThrow(/no longer kept/);
   });
 });
