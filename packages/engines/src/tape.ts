@@ -186,7 +186,7 @@ export class TapeEngine {
    * must cover every print of `(t − max(W_t, W_v), t]`.
    *
    * @param out optional result to overwrite (no allocation); a fresh one otherwise.
-   * @param velocity the market-wide velocity at `t` if already known ({@link velocity} of the same prints and
+   * @param velocity the market-wide velocity at `t` if already known ({@link TapeEngine.velocity} of the same prints and
    *   `t`; it does not depend on the level, so a snap computes it once for all its levels).
    * @throws {TapeError} for an invalid range or a non-finite level.
    */
