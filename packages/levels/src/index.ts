@@ -16,6 +16,7 @@
  */
 export * from './bars.js';
 export * from './config.js';
+export * from './context.js';
 export * from './errors.js';
 export * from './labels.js';
 export * from './level-source.js';
