@@ -418,3 +418,35 @@ describe('agreement with the engines LevelSignalService touch detector', () => {
     );
   });
 });
+
+describe('causality by truncation (levels from the universe, random multi-day paths)', () => {
+  it('rows with t0 ≤ T, episodes closed by T and prior_touches at T are the same when the input ends at T', () => {
+    fc.assert(
+      fc.property(pathArb(), fc.nat(), (trades, k) => {
+        if (trades.length === 0) return;
+        const T = (trades[k % trades.length] as TradeInput).ts_event_ns;
+        const run = (list: readonly TradeInput[]) => {
+          const u = new LevelUniverse(SMALL);
+          const e = new TouchEngine(SMALL);
+          const rows: TouchRow[] = [];
+          const closed: TouchEpisode[] = [];
+          for (const t of list) {
+            u.onTrade(t);
+            rows.push(...e.onTrade(t, u.levelsAt(t.ts_event_ns)));
+            if (t.ts_event_ns <= T) closed.push(...e.takeClosed());
+          }
+          if (e.clock <= T) {
+            e.advanceTo(T);
+            closed.push(...e.takeClosed());
+          }
+          return { rows: rows.filter((r) => r.ts_ns <= T), closed };
+        };
+        const full = run(trades);
+        const cut = run(trades.filter((t) => t.ts_event_ns <= T));
+        expect(cut.rows).toEqual(full.rows);
+        expect(cut.closed).toEqual(full.closed);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
