@@ -35,7 +35,7 @@ import {
 } from '@spymaster/schemas/time';
 import type { BarrierBookView, BarrierWindowSums } from './barrier.js';
 import { impliedVol, ivInputPrice, timeToExpiryYears } from './black76.js';
-import { secondsToNs } from './internal/ns';
+import { highWord, nsSince, secondsToNs } from './internal/ns';
 import { FlowWindowSums, L1WindowSums } from './internal/window-sums';
 import type { MidHistoryView } from './kinematics.js';
 import {
@@ -208,8 +208,10 @@ export class MarketStateError extends Error {
 
 /** "No timestamp" (no book record yet, no pruning bound): below every int64 ns. */
 const NO_TS = -(2n ** 63n);
-/** Later than any int64 clock: nothing to evict. */
+/** Later than any int64 clock. */
 const NO_DUE = 2n ** 63n;
+/** "Nothing to evict" on the double time line of the rings. */
+const NEVER = Number.POSITIVE_INFINITY;
 /** Maximum MBP-10 levels per side of a record. */
 const MAX_LEVELS = 10;
 const DEFAULT_RATE = 16;
@@ -243,11 +245,16 @@ abstract class Ring {
   keep = 0;
   /** Set when a push gives the ring a record it could drop (its {@link due} became finite). */
   arm: { armed: boolean } = { armed: true };
+  /** Origin (high word) of the double time line, shared by MarketState's rings. */
+  epoch: { hi: number } = { hi: 0 };
+  /** `ts` as ns since the epoch (doubles, exact): what eviction compares, allocation-free. */
+  rel: Float64Array;
   cap: number;
   ts: BigInt64Array;
   constructor(cap: number) {
     this.cap = Math.max(MIN_CAPACITY, cap);
     this.ts = new BigInt64Array(this.cap);
+    this.rel = new Float64Array(this.cap);
   }
   /** Logical start of the retained records. */
   get from(): number {
@@ -262,26 +269,35 @@ abstract class Ring {
     if (this.count === this.cap) {
       const cap = this.cap * 2;
       this.ts = regrow(this.ts, (n) => new BigInt64Array(n), this.head, this.count, cap);
+      this.rel = regrow(this.rel, (n) => new Float64Array(n), this.head, this.count, cap);
       this.growColumns(cap);
       this.head = 0;
       this.cap = cap;
     }
     const j = (this.head + this.count) % this.cap;
     this.ts[j] = ts;
+    this.rel[j] = nsSince(ts, this.epoch.hi);
     this.count++;
     if (this.count === this.keep + 1) this.arm.armed = true;
     return j;
   }
-  /** Earliest clock at which `evict(clock − retention, keep)` drops a record ({@link NO_DUE} if none can). */
-  due(retention: bigint): bigint {
-    if (this.count <= this.keep) return NO_DUE;
-    return (this.ts[(this.head + this.keep) % this.cap] as bigint) + retention;
+  /** Earliest clock (epoch ns) at which `evict(clock − retention, keep)` drops a record ({@link NEVER} if none can). */
+  due(retention: number): number {
+    if (this.count <= this.keep) return NEVER;
+    return (this.rel[(this.head + this.keep) % this.cap] as number) + retention;
+  }
+  /** The epoch moved forward by `delta` ns: shift the retained records' epoch times. */
+  rebase(delta: number): void {
+    for (let i = 0; i < this.count; i++) {
+      const j = (this.head + i) % this.cap;
+      this.rel[j] = (this.rel[j] as number) - delta;
+    }
   }
   protected abstract growColumns(cap: number): void;
-  /** Drop records with `ts ≤ cutoff`, keeping `keep` newest ones at least. */
-  evict(cutoff: bigint, keep = 0): void {
-    while (this.count > keep && (this.ts[this.head] ?? 0n) <= cutoff) {
-      if (keep > 0 && this.count > 1 && (this.ts[(this.head + 1) % this.cap] ?? 0n) > cutoff) break;
+  /** Drop records with `ts ≤ cutoff` (epoch ns), keeping `keep` newest ones at least. */
+  evict(cutoff: number, keep = 0): void {
+    while (this.count > keep && (this.rel[this.head] as number) <= cutoff) {
+      if (keep > 0 && this.count > 1 && (this.rel[(this.head + 1) % this.cap] as number) > cutoff) break;
       this.head = (this.head + 1) % this.cap;
       this.count--;
       this.base++;
@@ -596,9 +612,17 @@ export class MarketState {
   readonly #flow: FlowRing;
   readonly #l1: ValueRing;
   readonly #flowSums: FlowWindowSums;
-  /** No ring drops a record before this clock unless one was armed by a push since. */
-  #evictDue = NO_DUE;
+  /** No ring drops a record before this clock (epoch ns) unless one was armed by a push since. */
+  #evictDue = NEVER;
   readonly #arm = { armed: true };
+  /** Origin of the rings' double time line: the high word of the trade date's start (moved at each rollover). */
+  readonly #epoch = { hi: 0 };
+  /** The clock in epoch ns. */
+  #clockRel = 0;
+  #tradeNsRel = 0;
+  #flowNsRel = 0;
+  #midNsRel = 0;
+  #wgNsRel = 0;
   readonly #l1Sums: L1WindowSums;
   readonly #windowSums: OfiWindowSums & BarrierWindowSums;
   readonly #mids: ValueRing;
@@ -670,10 +694,20 @@ export class MarketState {
     this.#mids.keep = 1;
     this.#optFlow = new OptionFlowRing(size(params.W_g));
     for (const ring of [this.#trades, this.#flow, this.#l1, this.#mids, this.#optFlow]) ring.arm = this.#arm;
+    for (const ring of this.#rings()) ring.epoch = this.#epoch;
+    this.#tradeNsRel = Number(this.#tradeNs);
+    this.#flowNsRel = Number(this.#flowNs);
+    this.#midNsRel = Number(this.#midNs);
+    this.#wgNsRel = Number(this.#wgNs);
     this.#minBucket = new Float64Array(params.LOOKBACK_MINUTES);
     this.#minClose = new Float64Array(params.LOOKBACK_MINUTES);
     this.#smaTick = new Float64Array(params.SMA_SLOW_PERIOD);
     this.#smaDay = new Float64Array(params.SMA_SLOW_PERIOD);
+  }
+
+  /** Every ring (they share the epoch of the double time line). */
+  #rings(): Ring[] {
+    return [this.#trades, this.#pool, this.#flow, this.#l1, this.#mids, this.#optFlow];
   }
 
   // -------------------------------------------------------------------------------------------------------
@@ -781,7 +815,7 @@ export class MarketState {
         next.askCount > 0 ? (next.askSz[0] ?? 0) : 0,
       );
       this.#l1.push(ts, e);
-      this.#l1Sums.add(ts, e);
+      this.#l1Sums.add(this.#clockRel, e);
     }
     this.#book = next;
     this.#next = old;
@@ -878,25 +912,26 @@ export class MarketState {
       this.#barEnd = NO_DUE;
     }
     // Eviction.
+    // Eviction runs on the double time line (exact; no bigint allocated per event).
+    const tr = nsSince(t, this.#epoch.hi);
+    this.#clockRel = tr;
     // The window sums subtract what leaves their windows while the rings still hold it.
-    this.#flowSums.evict(this.#flow, t);
-    this.#l1Sums.evict(this.#l1, t);
-    // The rings: one comparison per event unless something can leave (cutoffs allocate bigints).
-    if (t >= this.#evictDue || this.#arm.armed) {
-      this.#trades.evict(t - this.#tradeNs);
-      this.#flow.evict(t - this.#flowNs);
-      this.#l1.evict(t - this.#flowNs);
-      this.#mids.evict(t - this.#midNs, 1);
-      this.#optFlow.evict(t - this.#wgNs);
-      let due = this.#trades.due(this.#tradeNs);
-      for (const d of [
-        this.#flow.due(this.#flowNs),
-        this.#l1.due(this.#flowNs),
-        this.#mids.due(this.#midNs),
-        this.#optFlow.due(this.#wgNs),
-      ])
-        if (d < due) due = d;
-      this.#evictDue = due;
+    this.#flowSums.evict(this.#flow, tr);
+    this.#l1Sums.evict(this.#l1, tr);
+    // The rings: one comparison per event unless something can leave.
+    if (tr >= this.#evictDue || this.#arm.armed) {
+      this.#trades.evict(tr - this.#tradeNsRel);
+      this.#flow.evict(tr - this.#flowNsRel);
+      this.#l1.evict(tr - this.#flowNsRel);
+      this.#mids.evict(tr - this.#midNsRel, 1);
+      this.#optFlow.evict(tr - this.#wgNsRel);
+      this.#evictDue = Math.min(
+        this.#trades.due(this.#tradeNsRel),
+        this.#flow.due(this.#flowNsRel),
+        this.#l1.due(this.#flowNsRel),
+        this.#mids.due(this.#midNsRel),
+        this.#optFlow.due(this.#wgNsRel),
+      );
       this.#arm.armed = false;
     }
   }
@@ -904,6 +939,16 @@ export class MarketState {
   #rollover(t: bigint): void {
     const date = tradeDate(t);
     const window = tradeDateWindow(date);
+    // Move the epoch to this trade date (the double times stay far below 2⁵³ ns) and shift what the rings hold.
+    const hi = highWord(window.start);
+    if (hi !== this.#epoch.hi) {
+      const delta = (hi - this.#epoch.hi) * 4294967296;
+      this.#epoch.hi = hi;
+      for (const ring of this.#rings()) ring.rebase(delta);
+      this.#flowSums.rebase(delta);
+      this.#l1Sums.rebase(delta);
+      this.#evictDue -= delta;
+    }
     const contracts = sessionContracts(date, this.params);
     const roll = this.#front !== null && contracts.front !== this.#front;
     this.#session = date;
@@ -1018,12 +1063,12 @@ export class MarketState {
   #record(ts: bigint, side: number, tick: number, delta: number): void {
     if (delta > 0) {
       this.#flow.push(ts, side, tick, delta, 0, 0);
-      this.#flowSums.add(ts, side, tick, delta, 0, 0);
+      this.#flowSums.add(this.#clockRel, side, tick, delta, 0, 0);
     } else if (delta < 0) {
       const lost = -delta;
       const filled = this.#pool.consume(side, tick, lost);
       this.#flow.push(ts, side, tick, 0, filled, lost - filled);
-      this.#flowSums.add(ts, side, tick, 0, filled, lost - filled);
+      this.#flowSums.add(this.#clockRel, side, tick, 0, filled, lost - filled);
     }
   }
 

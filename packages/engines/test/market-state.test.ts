@@ -695,13 +695,17 @@ describe('MarketState properties (§1)', () => {
     // Long runs with few ms between records make the rings regrow (capacity 16) and the windows drop records.
     // Occasional pauses of 45 s and 130 s empty the short windows while the long ones still hold records.
     const pause = fc.constantFrom(0n, 0n, 0n, 0n, 0n, 0n, 45_000n, 130_000n);
-    const longSteps = fc.array(fc.tuple(arbStep, pause), { minLength: 60, maxLength: 200 }).map((xs) => {
-      let ts = T0;
-      return xs.map(([x, gap]) => {
-        ts += (BigInt(x.dt) * 2n + gap) * MS;
-        return x.step(ts);
+    // Half of the runs start at 17:57 ET and cross 18:00 (the trade-date rollover moves the rings' time origin).
+    const start = fc.constantFrom(T0, etToNs('2025-12-16', '17:57'));
+    const longSteps = fc
+      .tuple(fc.array(fc.tuple(arbStep, pause), { minLength: 60, maxLength: 200 }), start)
+      .map(([xs, t0]) => {
+        let ts = t0;
+        return xs.map(([x, gap]) => {
+          ts += (BigInt(x.dt) * 2n + gap) * MS;
+          return x.step(ts);
+        });
       });
-    });
     const engine = new BarrierEngine();
     fc.assert(
       fc.property(longSteps, fc.integer({ min: 19_990, max: 20_010 }), (steps, k) => {

@@ -32,3 +32,22 @@ export function firstAfter(ts: ArrayLike<bigint>, from: number, to: number, x: b
 export function isRingRange(from: number, to: number, capacity: number): boolean {
   return Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 0 && to >= from && to - from <= capacity;
 }
+
+/** Scratch for splitting an int64 into 32-bit words without allocating a BigInt. */
+const WORDS = /* @__PURE__ */ new DataView(new ArrayBuffer(8));
+
+/** The signed high 32-bit word of an int64 time. */
+export function highWord(t: bigint): number {
+  WORDS.setBigInt64(0, t, true);
+  return WORDS.getInt32(4, true);
+}
+
+/**
+ * `t − originHi·2³²` in ns as a double, without allocating: exact while the result is below 2⁵³ ns (~104 days),
+ * so comparisons and window arithmetic on it equal the bigint ones. Hot paths keep times this way; the origin
+ * moves with the trade date.
+ */
+export function nsSince(t: bigint, originHi: number): number {
+  WORDS.setBigInt64(0, t, true);
+  return (WORDS.getInt32(4, true) - originHi) * 4294967296 + WORDS.getUint32(0, true);
+}

@@ -62,7 +62,8 @@ export class TickSums {
 
 /** The ring columns the sums read when a record leaves a window (MarketState's FlowRing). */
 export interface FlowRingColumns {
-  readonly ts: BigInt64Array;
+  /** Record times as ns since the ring's epoch (exact doubles). */
+  readonly rel: Float64Array;
   readonly head: number;
   readonly count: number;
   readonly cap: number;
@@ -77,7 +78,8 @@ export interface FlowRingColumns {
 
 /** The ring columns of the L1-OFI ring. */
 export interface ValueRingColumns {
-  readonly ts: BigInt64Array;
+  /** Record times as ns since the ring's epoch (exact doubles). */
+  readonly rel: Float64Array;
   readonly head: number;
   readonly count: number;
   readonly cap: number;
@@ -85,12 +87,8 @@ export interface ValueRingColumns {
   readonly value: Float64Array;
 }
 
-/** "Nothing pending": later than any int64 clock. */
-const NO_DUE = 2n ** 63n;
-
-function minDue(a: bigint, b: bigint): bigint {
-  return b < a ? b : a;
-}
+/** "Nothing pending". */
+const NO_DUE = Number.POSITIVE_INFINITY;
 
 function exactInteger(x: number): boolean {
   return Number.isInteger(x) && Math.abs(x) <= Number.MAX_SAFE_INTEGER;
@@ -104,11 +102,11 @@ function exactInteger(x: number): boolean {
 export class FlowWindowSums {
   /** False once an addend was not an exact integer or a tick span was too wide: use the ring scans. */
   exact = true;
-  readonly #ofiNs: readonly bigint[];
+  readonly #ofiNs: readonly number[];
   readonly #ofiTail: number[];
   readonly #ofiTotal: number[];
   readonly #ofiTick: TickSums[];
-  readonly #barrierNs: bigint;
+  readonly #barrierNs: number;
   #barrierTail = 0;
   /** Per side (index 0 bid, 1 ask): net and fills per tick over the barrier window. */
   readonly #net: [TickSums, TickSums] = [new TickSums(), new TickSums()];
@@ -119,23 +117,23 @@ export class FlowWindowSums {
   #due = NO_DUE;
   /** Some window had nothing pending after the last eviction. */
   #someEmpty = true;
-  readonly #minNs: bigint;
+  readonly #minNs: number;
 
   constructor(ofiWindowsNs: readonly bigint[], barrierWindowNs: bigint) {
-    this.#ofiNs = ofiWindowsNs;
-    this.#minNs = [...ofiWindowsNs, barrierWindowNs].reduce(minDue);
+    this.#ofiNs = ofiWindowsNs.map(Number);
+    this.#minNs = Math.min(...this.#ofiNs, Number(barrierWindowNs));
     this.#ofiTail = ofiWindowsNs.map(() => 0);
     this.#ofiTotal = ofiWindowsNs.map(() => 0);
     this.#ofiTick = ofiWindowsNs.map(() => new TickSums());
-    this.#barrierNs = barrierWindowNs;
+    this.#barrierNs = Number(barrierWindowNs);
   }
 
   /** A record was appended at `ts` (it is inside every window: its time is the clock). */
-  add(ts: bigint, side: number, tick: number, added: number, filled: number, pulled: number): void {
+  add(ts: number, side: number, tick: number, added: number, filled: number, pulled: number): void {
     this.#next++;
     if (this.#someEmpty) {
       // A window with nothing pending starts one now: it may come due before the others.
-      this.#due = minDue(this.#due, ts + this.#minNs);
+      this.#due = Math.min(this.#due, ts + this.#minNs);
       this.#someEmpty = false;
     }
     if (!this.exact) return;
@@ -147,17 +145,17 @@ export class FlowWindowSums {
   }
 
   /** Subtract the records with `ts ≤ clock − W` from each window; call before the ring drops them. */
-  evict(ring: FlowRingColumns, clock: bigint): void {
+  evict(ring: FlowRingColumns, clock: number): void {
     if (clock < this.#due || !this.exact) return;
     let due = NO_DUE;
     let someEmpty = false;
     for (let w = 0; w < this.#ofiNs.length; w++) {
-      const cutoff = clock - (this.#ofiNs[w] as bigint);
+      const cutoff = clock - (this.#ofiNs[w] as number);
       let s = this.#ofiTail[w] as number;
       while (s < this.#next) {
         const j = this.#slot(ring, s);
         if (j < 0) return;
-        if ((ring.ts[j] as bigint) > cutoff) break;
+        if ((ring.rel[j] as number) > cutoff) break;
         const delta = (ring.added[j] as number) - (ring.filled[j] as number) - (ring.pulled[j] as number);
         const signed = ring.side[j] === 1 ? delta : -delta;
         this.#ofiTotal[w] = (this.#ofiTotal[w] as number) - signed;
@@ -165,7 +163,7 @@ export class FlowWindowSums {
         s++;
       }
       this.#ofiTail[w] = s;
-      if (s < this.#next) due = minDue(due, (ring.ts[this.#slot(ring, s)] as bigint) + (this.#ofiNs[w] as bigint));
+      if (s < this.#next) due = Math.min(due, (ring.rel[this.#slot(ring, s)] as number) + (this.#ofiNs[w] as number));
       else someEmpty = true;
     }
     const cutoff = clock - this.#barrierNs;
@@ -173,7 +171,7 @@ export class FlowWindowSums {
     while (s < this.#next) {
       const j = this.#slot(ring, s);
       if (j < 0) return;
-      if ((ring.ts[j] as bigint) > cutoff) break;
+      if ((ring.rel[j] as number) > cutoff) break;
       const side = ring.side[j] === 1 ? 0 : 1;
       const filled = ring.filled[j] as number;
       const tick = ring.tick[j] as number;
@@ -182,7 +180,7 @@ export class FlowWindowSums {
       s++;
     }
     this.#barrierTail = s;
-    if (s < this.#next) due = minDue(due, (ring.ts[this.#slot(ring, s)] as bigint) + this.#barrierNs);
+    if (s < this.#next) due = Math.min(due, (ring.rel[this.#slot(ring, s)] as number) + this.#barrierNs);
     else someEmpty = true;
     this.#due = due;
     this.#someEmpty = someEmpty;
@@ -200,6 +198,11 @@ export class FlowWindowSums {
     this.exact = true;
     this.#due = NO_DUE;
     this.#someEmpty = true;
+  }
+
+  /** The epoch of the time line moved forward by `delta` ns. */
+  rebase(delta: number): void {
+    this.#due -= delta;
   }
 
   /** Σ signed change over OFI window `w` (all prices). */
@@ -247,25 +250,25 @@ export class FlowWindowSums {
 /** Sums of the L1-OFI ring (`e`) over the OFI windows `(clock − W, clock]`. */
 export class L1WindowSums {
   exact = true;
-  readonly #ns: readonly bigint[];
+  readonly #ns: readonly number[];
   readonly #tail: number[];
   readonly #sum: number[];
   #next = 0;
   #due = NO_DUE;
   #someEmpty = true;
-  readonly #minNs: bigint;
+  readonly #minNs: number;
 
   constructor(windowsNs: readonly bigint[]) {
-    this.#ns = windowsNs;
-    this.#minNs = windowsNs.reduce(minDue);
+    this.#ns = windowsNs.map(Number);
+    this.#minNs = Math.min(...this.#ns);
     this.#tail = windowsNs.map(() => 0);
     this.#sum = windowsNs.map(() => 0);
   }
 
-  add(ts: bigint, e: number): void {
+  add(ts: number, e: number): void {
     this.#next++;
     if (this.#someEmpty) {
-      this.#due = minDue(this.#due, ts + this.#minNs);
+      this.#due = Math.min(this.#due, ts + this.#minNs);
       this.#someEmpty = false;
     }
     if (!this.exact) return;
@@ -276,12 +279,12 @@ export class L1WindowSums {
     for (let w = 0; w < this.#ns.length; w++) this.#sum[w] = (this.#sum[w] as number) + e;
   }
 
-  evict(ring: ValueRingColumns, clock: bigint): void {
+  evict(ring: ValueRingColumns, clock: number): void {
     if (clock < this.#due || !this.exact) return;
     let due = NO_DUE;
     let someEmpty = false;
     for (let w = 0; w < this.#ns.length; w++) {
-      const cutoff = clock - (this.#ns[w] as bigint);
+      const cutoff = clock - (this.#ns[w] as number);
       let s = this.#tail[w] as number;
       while (s < this.#next) {
         const i = s - ring.base;
@@ -290,14 +293,14 @@ export class L1WindowSums {
           return;
         }
         const j = (ring.head + i) % ring.cap;
-        if ((ring.ts[j] as bigint) > cutoff) break;
+        if ((ring.rel[j] as number) > cutoff) break;
         this.#sum[w] = (this.#sum[w] as number) - (ring.value[j] as number);
         s++;
       }
       this.#tail[w] = s;
       if (s < this.#next) {
         const j = (ring.head + (s - ring.base)) % ring.cap;
-        due = minDue(due, (ring.ts[j] as bigint) + (this.#ns[w] as bigint));
+        due = Math.min(due, (ring.rel[j] as number) + (this.#ns[w] as number));
       } else someEmpty = true;
     }
     this.#due = due;
@@ -312,6 +315,11 @@ export class L1WindowSums {
     this.exact = true;
     this.#due = NO_DUE;
     this.#someEmpty = true;
+  }
+
+  /** The epoch of the time line moved forward by `delta` ns. */
+  rebase(delta: number): void {
+    this.#due -= delta;
   }
 
   /** Σ e over window `w`. */
