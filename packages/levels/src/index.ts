@@ -21,5 +21,6 @@ export * from './errors.js';
 export * from './labels.js';
 export * from './level-source.js';
 export * from './level-universe.js';
+export * from './pipeline.js';
 export * from './sma.js';
 export * from './touch.js';
