@@ -109,7 +109,7 @@ export class ContextEngine {
   }
 
   /** `levelsAt(t)`: see {@link LevelUniverse.levelsAt}. */
-  levelsAt(t: bigint): LevelSnapshot[] {
+  levelsAt(t: bigint): readonly LevelSnapshot[] {
     if (t >= this.#clock) this.advanceTo(t);
     return this.universe.levelsAt(t);
   }

@@ -196,6 +196,17 @@ export class LevelUniverse {
   #current: DayRecord | null = null;
   /** Records of the last {@link HISTORY_DATES} trade dates, oldest first (the current one last). */
   readonly #records: DayRecord[] = [];
+  #cache: {
+    readonly record: DayRecord;
+    readonly index: number;
+    readonly pm: boolean;
+    readonly or: boolean;
+    readonly pmHigh: number;
+    readonly pmLow: number;
+    readonly orHigh: number;
+    readonly orLow: number;
+    readonly levels: readonly LevelSnapshot[];
+  } | null = null;
 
   constructor(config: LevelsConfig = LEVELS_DEFAULTS, options: LevelUniverseOptions = {}) {
     if (config.SMA_FAST_PERIOD > config.SMA_SLOW_PERIOD) {
@@ -314,6 +325,7 @@ export class LevelUniverse {
 
   /** Append the current SMA values to the change log at instant `c`. */
   #logSma(c: bigint): void {
+    this.#cache = null;
     const r = this.#current as DayRecord;
     const fast = this.#series.mean(this.config.SMA_FAST_PERIOD);
     const slow = this.#series.mean(this.config.SMA_SLOW_PERIOD);
@@ -339,11 +351,11 @@ export class LevelUniverse {
   /**
    * `levelsAt(t)` (C.4.4): the levels available at `t`, in priority order. For `t` at or after the clock this
    * advances the clock to `t`; an earlier `t` of the last {@link HISTORY_DATES} trade dates is answered from the
-   * log.
+   * log. The returned list is frozen and may be the same object as the previous answer while nothing changed.
    *
-   * @throws {LevelsError} `history_evicted` for an earlier `t` outside those two trade dates.
+   * @throws {LevelsError} `history_evicted` for an earlier `t` outside the kept trade dates.
    */
-  levelsAt(t: bigint): LevelSnapshot[] {
+  levelsAt(t: bigint): readonly LevelSnapshot[] {
     if (t >= this.#clock) this.advanceTo(t);
     let r = this.#current as DayRecord;
     if (t < r.start) {
@@ -358,14 +370,35 @@ export class LevelUniverse {
       r = p;
     }
     const i = lastAtOrBefore(r.from, t);
-    return assemble(
-      t,
-      r,
-      r.fast[i] ?? Number.NaN,
-      r.fastSince[i] ?? NO_TS,
-      r.slow[i] ?? Number.NaN,
-      r.slowSince[i] ?? NO_TS,
+    // Levels change only with the log entry and the two availability instants: reuse the last answer.
+    const c = this.#cache;
+    const pm = t >= r.pmEnd;
+    const or = t >= r.orEnd;
+    if (c !== null && c.record === r && c.index === i && c.pm === pm && c.or === or && r === this.#current) {
+      if (c.pmHigh === r.pmHigh && c.pmLow === r.pmLow && c.orHigh === r.orHigh && c.orLow === r.orLow) return c.levels;
+    }
+    const levels: readonly LevelSnapshot[] = Object.freeze(
+      assemble(
+        t,
+        r,
+        r.fast[i] ?? Number.NaN,
+        r.fastSince[i] ?? NO_TS,
+        r.slow[i] ?? Number.NaN,
+        r.slowSince[i] ?? NO_TS,
+      ),
     );
+    this.#cache = {
+      record: r,
+      index: i,
+      pm,
+      or,
+      pmHigh: r.pmHigh,
+      pmLow: r.pmLow,
+      orHigh: r.orHigh,
+      orLow: r.orLow,
+      levels,
+    };
+    return levels;
   }
 }
 
@@ -383,7 +416,7 @@ export function levelsAtTrades(
   trades: readonly TradeInput[],
   config: LevelsConfig = LEVELS_DEFAULTS,
   options: LevelUniverseOptions = {},
-): LevelSnapshot[][] {
+): (readonly LevelSnapshot[])[] {
   const u = new LevelUniverse(config, options);
   return trades.map((t) => {
     u.onTrade(t);

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { tradeDate } from '@spymaster/schemas/time';
+import { tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
 import { LEVELS_DEFAULTS, type LevelsConfig, type TradeInput } from './config.js';
 import { LabelEngine, labelTouch, type RowLabels } from './labels.js';
 import { LevelUniverse, type LevelUniverseOptions, levelsAtTrades } from './level-universe.js';
@@ -98,17 +98,27 @@ export function runLevelsPipeline(
   const fm = options.frontMonth ?? null;
   const front = fm === null ? trades : trades.filter((t) => t.symbol === fm(tradeDate(t.ts_event_ns)));
   const { rows, episodes, anchorIndex } = detectTouches(front, levelsAtTrades(front, config, options), config);
-  // Last front-month trade index of each trade date.
-  const dateOf = front.map((t) => tradeDate(t.ts_event_ns));
-  const lastOfDate = new Map<string, number>();
-  dateOf.forEach((d, i) => {
-    lastOfDate.set(d, i);
-  });
+  // Index of the last front-month trade of each trade date (tradeDate only when a date window is left).
+  const lastOf = new Int32Array(front.length);
+  let end = -(2n ** 63n);
+  let first = 0;
+  for (let i = 0; i < front.length; i++) {
+    const ts = (front[i] as TradeInput).ts_event_ns;
+    if (ts >= end) {
+      lastOf.fill(i - 1, first, i);
+      first = i;
+      end = tradeDateWindow(tradeDate(ts)).end;
+    }
+  }
+  lastOf.fill(front.length - 1, first, front.length);
+  const maxH = BigInt(Math.max(...config.LABEL_HORIZONS_MINUTES)) * 60_000_000_000n;
   const labels = rows.map((row, k) => {
     const i = anchorIndex[k] as number;
-    const last = lastOfDate.get(row.date) as number;
-    const day = front.slice(i, last + 1);
-    return labelTouch(row, day, 0, (front[last] as TradeInput).ts_event_ns, config);
+    const last = lastOf[i] as number;
+    // The window of the longest horizon, within the row's trade date.
+    let j = i;
+    while (j < last && (front[j + 1] as TradeInput).ts_event_ns <= row.ts_ns + maxH) j++;
+    return labelTouch(row, front.slice(i, j + 1), 0, (front[last] as TradeInput).ts_event_ns, config);
   });
   return { rows, episodes, labels };
 }
