@@ -207,6 +207,45 @@ describe('DST: windows never shift by an hour', () => {
   });
 });
 
+describe('DST property: level availability is 09:30 / 09:45 New York time on every date 2007–2040', () => {
+  const ny = new Intl.DateTimeFormat('en-US', {
+    timeZone: 'America/New_York',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+  const wall = (ns: bigint) => {
+    const p = Object.fromEntries(ny.formatToParts(new Date(Number(ns / 1_000_000n))).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+  };
+  const dayArb = fc
+    .integer({ min: 13_515, max: 25_932 }) // 2007-01-02 … 2040-12-31: trade date 2007-01-01 starts in 2006, which A.4 rejects
+    .map((n) => new Date(n * 86_400_000).toISOString().slice(0, 10));
+
+  it('checked against the IANA zone (Intl), independent of the rule-based calendar', () => {
+    fc.assert(
+      fc.property(dayArb, (d) => {
+        const u = new LevelUniverse();
+        const pmTrade = etToNs(d, '04:00');
+        u.onTrade({ ts_event_ns: pmTrade, price: 5000, size: 1 });
+        u.onTrade({ ts_event_ns: etToNs(d, '09:44') + 59n * S, price: 5001, size: 1 });
+        expect(wall(pmTrade)).toBe(`${d} 04:00:00`);
+        const pm = u.levelsAt(etToNs(d, '09:45') - 1n);
+        expect(pm.map((l) => l.level_kind_name)).toEqual(['PM_HIGH', 'PM_LOW']);
+        expect(wall(pm[0]?.available_from_ns ?? 0n)).toBe(`${d} 09:30:00`);
+        const or = u.levelsAt(etToNs(d, '09:45'));
+        expect(wall(or[2]?.available_from_ns ?? 0n)).toBe(`${d} 09:45:00`);
+        expect(u.levelsAt(etToNs(d, '09:45')).length).toBe(4);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('C.8 properties on random multi-day paths (spring DST switch inside)', () => {
   it('streaming levelsAt equals the spec-literal reference at every trade, trade − 1 ns and window edge', () => {
     fc.assert(
