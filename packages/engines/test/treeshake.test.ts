@@ -22,6 +22,13 @@ async function bundle(code: string): Promise<string> {
 }
 
 describe('engine bundles', () => {
+  it('no engine bundle carries zod (config defaults and enum constants are plain data)', async () => {
+    for (const mod of ['tape', 'barrier', 'score', 'gamma', 'market-state', 'level-signal-service']) {
+      const out = await bundle(`export * from '@spymaster/engines/${mod}';`);
+      expect(out, mod).not.toMatch(/ZodError|\$ZodType/);
+    }
+  });
+
   it('the score engine alone contains no Black-76, gamma or Node code', async () => {
     const out = await bundle(`export { ScoreEngine } from '@spymaster/engines/score';`);
     expect(out).toMatch(/\bScoreEngine = class\b|class ScoreEngine\b/);

@@ -8,7 +8,8 @@
  * @module
  */
 import * as z from 'zod';
-import { LEVEL_KINDS } from './enums.js';
+import { DEFAULT_CONFIG, deepFreeze } from './defaults.js';
+import { CME_MONTH_CODES, type CmeMonthCode, LEVEL_KINDS } from './enums.js';
 
 /** Spec README §5 section a parameter belongs to. */
 export type ConfigSection =
@@ -201,10 +202,7 @@ function pair(
   };
 }
 
-/** CME month codes in calendar order. */
-export const CME_MONTH_CODES = ['F', 'G', 'H', 'J', 'K', 'M', 'N', 'Q', 'U', 'V', 'X', 'Z'] as const;
-/** A CME month code (F = January ... Z = December). */
-export type CmeMonthCode = (typeof CME_MONTH_CODES)[number];
+export { CME_MONTH_CODES, type CmeMonthCode } from './enums.js';
 
 function months(
   section: ConfigSection,
@@ -689,18 +687,8 @@ function buildSchema() {
 /** Zod schema of a complete {@link Config}, including the cross-field rules; messages name the field and allowed range. */
 export const ConfigSchema: z.ZodType<Config> = buildSchema();
 
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** The spec's defaults, frozen. */
-export const DEFAULT_CONFIG: Config = deepFreeze(
-  Object.fromEntries(Object.entries(CONFIG_PARAMS).map(([name, spec]) => [name, spec.default])) as unknown as Config,
-);
+/** The spec's defaults, frozen (plain data in `defaults.ts`, generated from {@link CONFIG_PARAMS}). */
+export { DEFAULT_CONFIG };
 
 /** One rejected configuration value. */
 export interface ConfigIssue {

@@ -10,7 +10,7 @@ export const LEVEL_KINDS = ['PM_HIGH', 'PM_LOW', 'OR_HIGH', 'OR_LOW', 'SMA_200',
 /** A level kind; also the level id. */
 export type LevelKind = (typeof LEVEL_KINDS)[number];
 /** Zod schema of a level kind. */
-export const LevelKindSchema = z.enum(LEVEL_KINDS);
+export const LevelKindSchema = /* @__PURE__ */ z.enum(LEVEL_KINDS);
 
 /** Integer code of each level kind (`level_kind` column), kept for schema compatibility. */
 export const LEVEL_KIND_CODE: Readonly<Record<LevelKind, number>> = Object.freeze({
@@ -106,3 +106,16 @@ export type Aggressor = (typeof AGGRESSOR)[keyof typeof AGGRESSOR];
 export const EPISODE_END_REASONS = ['EXIT', 'SESSION_END'] as const;
 /** A touch episode end reason. */
 export type EpisodeEndReason = (typeof EPISODE_END_REASONS)[number];
+
+/** The `schema` value of every `levels.signals` payload (engines.md §9). */
+export const LEVELS_SIGNALS_SCHEMA = 'levels.signals.v1';
+
+/** CME month codes in calendar order. */
+export const CME_MONTH_CODES = ['F', 'G', 'H', 'J', 'K', 'M', 'N', 'Q', 'U', 'V', 'X', 'Z'] as const;
+/** A CME month code (F = January ... Z = December). */
+export type CmeMonthCode = (typeof CME_MONTH_CODES)[number];
+
+/** Labels of the kinematics windows, in payload order. */
+export const KINEMATICS_WINDOW_LABELS = ['1m', '3m', '5m', '10m', '20m'] as const;
+/** Labels of the OFI windows, in payload order. */
+export const OFI_WINDOW_LABELS = ['30s', '60s', '120s', '300s'] as const;

@@ -20,7 +20,11 @@
  * @packageDocumentation
  */
 export * from './config.js';
+// Straight from the plain-data module (it wins over the re-export in config.js): bundles importing only
+// DEFAULT_CONFIG then leave the zod schemas of config.js out.
+export { DEFAULT_CONFIG } from './defaults.js';
 export * from './enums.js';
+export { CME_MONTH_CODES, type CmeMonthCode } from './enums.js';
 export * from './events.js';
 export * from './fast.js';
 export * from './fields.js';

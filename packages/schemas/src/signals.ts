@@ -12,7 +12,10 @@ import {
   CONFIDENCES,
   DIRECTIONS,
   FUEL_EFFECTS,
+  KINEMATICS_WINDOW_LABELS,
+  LEVELS_SIGNALS_SCHEMA,
   LevelKindSchema,
+  OFI_WINDOW_LABELS,
   OPTION_RIGHTS,
   ROLES,
   RUNWAY_QUALITIES,
@@ -95,9 +98,6 @@ export type FuelPayload = z.infer<typeof FuelPayloadSchema>;
 /** One kinematics window: velocity (pt/s), acceleration (pt/s²), jerk (pt/s³). */
 export const KinematicsWindowSchema = z.strictObject({ velocity: finite, acceleration: finite, jerk: finite });
 
-/** Labels of the kinematics windows, in payload order. */
-export const KINEMATICS_WINDOW_LABELS = ['1m', '3m', '5m', '10m', '20m'] as const;
-
 /** Kinematics output (engines §5); a window is null until it has its samples. */
 export const KinematicsPayloadSchema = z.strictObject({
   position: finite.nullable(),
@@ -109,9 +109,6 @@ export const KinematicsPayloadSchema = z.strictObject({
     '20m': KinematicsWindowSchema.nullable(),
   }),
 });
-
-/** Labels of the OFI windows, in payload order. */
-export const OFI_WINDOW_LABELS = ['30s', '60s', '120s', '300s'] as const;
 
 /** Near-level OFI per window (engines §6), contracts. */
 export const OfiNearLevelSchema = z.strictObject({ '30s': finite, '60s': finite, '120s': finite, '300s': finite });
@@ -187,9 +184,6 @@ export const MarketBlockSchema = z.strictObject({
 });
 /** Market block `es` of a payload. */
 export type MarketBlock = z.infer<typeof MarketBlockSchema>;
-
-/** Schema tag of the levels payload. */
-export const LEVELS_SIGNALS_SCHEMA = 'levels.signals.v1';
 
 /** The `levels.signals.v1` payload: one per emitted 250 ms snap in RTH (engines §9). */
 export const LevelsSignalsPayloadSchema = z.strictObject({

@@ -34,6 +34,15 @@ describe('browser bundles', () => {
     expect(out.length).toBeLessThan(5_000);
   });
 
+  it('DEFAULT_CONFIG and the enum constants come from the main entry without zod', async () => {
+    const out = await bundle(
+      `export { DEFAULT_CONFIG, LEVEL_KINDS, LEVELS_SIGNALS_SCHEMA, KINEMATICS_WINDOW_LABELS, OFI_WINDOW_LABELS, CME_MONTH_CODES } from '@spymaster/schemas';`,
+    );
+    expect(out).not.toMatch(ZOD);
+    expect(out).toContain('MONITOR_BAND');
+    expect(out.length).toBeLessThan(8_000);
+  });
+
   it('the main entry needs no Node built-ins and does not pull in Arrow', async () => {
     const out = await bundle(`export * from '@spymaster/schemas';`);
     expect(out).toMatch(ZOD);
