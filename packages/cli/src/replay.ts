@@ -16,6 +16,8 @@ import {
   type LevelSource,
   LevelSourceError,
 } from '@spymaster/engines/level-signal-service';
+import { levelSource as universeSource } from '@spymaster/levels/level-source';
+import { LevelUniverse } from '@spymaster/levels/level-universe';
 import {
   canonicalEventBatches,
   DbnDecodeError,
@@ -350,9 +352,16 @@ export async function replaySignals(options: ReplaySignalsOptions): Promise<Repl
     const byType: Record<string, number> = {};
     const dates = new Set<string>();
     const levelSource = options.levels;
+    // --levels auto: the live level list comes from @spymaster/levels (fed every front-month trade the service
+    // accepts); it equals the service's own MarketState levels payload for payload.
+    const auto: { universe: LevelUniverse | null } = { universe: null };
     const createService =
       options.createService ??
-      ((config: Config) => new LevelSignalService(config, levelSource === undefined ? {} : { levels: levelSource }));
+      ((config: Config) => {
+        if (levelSource !== undefined) return new LevelSignalService(config, { levels: levelSource });
+        auto.universe = new LevelUniverse(config);
+        return new LevelSignalService(config, { levels: universeSource(auto.universe) });
+      });
     let service: SignalService | null = null;
     let to: bigint | null = null;
     let lastTs: bigint | null = null;
@@ -395,6 +404,8 @@ export async function replaySignals(options: ReplaySignalsOptions): Promise<Repl
           lateReasons[error.reason] = (lateReasons[error.reason] ?? 0) + 1;
           continue;
         }
+        // Front-month futures trades (the pipeline drops other contracts' prints) feed the level universe.
+        if (auto.universe !== null && 'aggressor' in event && !('option_symbol' in event)) auto.universe.onTrade(event);
         if (due.length > 0) await emit(due);
       }
     }
