@@ -49,7 +49,10 @@ try {
         const step = pipeline.onTrade(e);
         const date = tradeDate(e.ts_event_ns);
         let seen = levelsPerDay.get(date);
-        if (seen === undefined) levelsPerDay.set(date, (seen = new Set()));
+        if (seen === undefined) {
+          seen = new Set();
+          levelsPerDay.set(date, seen);
+        }
         for (const l of pipeline.universe.levelsAt(e.ts_event_ns)) seen.add(l.level_kind_name);
         for (const r of step.rows) {
           rows++;
