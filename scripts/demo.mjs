@@ -5,10 +5,13 @@
 //   2. replay them through @spymaster/replay: definitions, front-month and 0DTE selection, canonical events
 //      in canonical order,
 //   3. write the canonical events as Bronze Arrow tables (@spymaster/schemas) and read them back,
-//   4. print the day's stylized facts.
+//   4. print the day's stylized facts,
+//   5. simulate three small trade dates (once, kept in data/demo/sessions/), replay them through every engine with
+//      automatic levels and the levels pipeline (touches, labels), and write a self-contained HTML report.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createProgress, writeDemoReport } from '@spymaster/cli';
 import { canonicalEventBatches, emptyPipelineStats, loadDefinitions } from '@spymaster/replay';
 import { openDbnFile } from '@spymaster/replay/node';
 import {
@@ -94,6 +97,22 @@ console.log(
 console.log(
   `config  ${Object.keys(DEFAULT_CONFIG).length} parameters; MONITOR_BAND ${DEFAULT_CONFIG.MONITOR_BAND} pt, OUTCOME_THRESHOLD ${DEFAULT_CONFIG.OUTCOME_THRESHOLD} pt`,
 );
+
+// 5. Report
+const report = await writeDemoReport({
+  dataDir: join(out, 'sessions'),
+  out: join(out, 'report.html'),
+  progress: (bytes) => createProgress('replaying', bytes),
+});
+const { data } = report;
+const outcomes = {};
+for (const touch of data.touches)
+  outcomes[touch.outcome ?? 'unlabeled'] = (outcomes[touch.outcome ?? 'unlabeled'] ?? 0) + 1;
 console.log(
-  'next    engines (levels.signals), levels/labels, lake and gateway stages are not built yet (issues #5, #6)',
+  `report  ${data.dates.join(', ')}: ${report.simulated ? `simulated in ${report.seconds.simulate.toFixed(1)} s, ` : 'sessions reused, '}` +
+    `${fmt(data.events)} events → ${fmt(data.payloads)} levels.signals payloads in ${report.seconds.replay.toFixed(1)} s; ` +
+    `${data.touches.length} touches (${Object.entries(outcomes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')})`,
 );
+console.log(`        ${report.path} (${(report.bytes / 1024).toFixed(0)} KiB, self-contained: open it in a browser)`);

@@ -7,11 +7,21 @@
 import { DbnDecodeError } from '@spymaster/replay';
 import { type CommandIo, DBN_USAGE, dbnDump, dbnStats, UsageError } from './dbn.js';
 import { PayloadSchemaError, REPLAY_USAGE, ReplayInputError, replayCommand } from './replay.js';
+
+export {
+  type DemoReportOptions,
+  type DemoReportResult,
+  type ReportData,
+  type ReportTouch,
+  renderReportHtml,
+  writeDemoReport,
+} from './report.js';
+
 import { SIM_USAGE, simCommand } from './sim.js';
 
 export { type CommandIo, collectDbnStats, type DbnStats, UsageError } from './dbn.js';
 export type { LineSink } from './output.js';
-export type { Progress } from './progress.js';
+export { createProgress, type Progress } from './progress.js';
 export {
   formatReplaySummary,
   PayloadSchemaError,
