@@ -12,7 +12,9 @@ export type LevelsErrorCode =
   /** A query for an instant whose history is no longer kept. */
   | 'history_evicted'
   /** A parameter value the engine cannot work with. */
-  | 'invalid_config';
+  | 'invalid_config'
+  /** Columnar input whose columns differ in length or hold a value of the wrong type. */
+  | 'invalid_columns';
 
 /** Error of the levels pipeline. */
 export class LevelsError extends Error {

@@ -7,6 +7,7 @@
  */
 import { tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
 import { LEVELS_DEFAULTS, type LevelsConfig, type TradeInput } from './config.js';
+import { LevelsError } from './errors.js';
 import { LabelEngine, labelTouch, type RowLabels } from './labels.js';
 import { LevelUniverse, type LevelUniverseOptions, levelsAtTrades } from './level-universe.js';
 import { detectTouches, TouchEngine, type TouchEpisode, type TouchRow } from './touch.js';
@@ -121,4 +122,66 @@ export function runLevelsPipeline(
     return labelTouch(row, front.slice(i, j + 1), 0, (front[last] as TradeInput).ts_event_ns, config);
   });
   return { rows, episodes, labels };
+}
+
+/**
+ * Trades as columns, the way Apache Arrow (`table.getChild(name).toArray()`) or any columnar store hands them
+ * out: parallel arrays of equal length in canonical order. `symbol` is optional (front-month filtering).
+ */
+export interface TradeColumns {
+  /** `ts_event_ns` of each trade (e.g. the `BigInt64Array` of an Arrow int64 column). */
+  readonly ts_event_ns: ArrayLike<bigint>;
+  /** Trade prices, points. */
+  readonly price: ArrayLike<number>;
+  /** Trade sizes, contracts. */
+  readonly size: ArrayLike<number>;
+  /** Contract of each trade, e.g. `ESH6`. */
+  readonly symbol?: ArrayLike<string | null>;
+}
+
+/**
+ * The trades of columnar input as {@link TradeInput} rows, for {@link runLevelsPipeline} and the streaming
+ * engines: batch over Arrow columns gives the same levels, touches and labels as the same trades one at a time.
+ *
+ * @throws {LevelsError} `invalid_columns` when the columns differ in length or hold a value of the wrong type
+ *   (the message names the column and the row).
+ *
+ * @example
+ * ```ts
+ * const table = tableFromIPC(bytes); // Bronze futures.trades.v1
+ * const { rows, labels } = runLevelsPipeline(
+ *   tradesFromColumns({
+ *     ts_event_ns: table.getChild('ts_event_ns')!.toArray(),
+ *     price: table.getChild('price')!.toArray(),
+ *     size: table.getChild('size')!.toArray(),
+ *     symbol: table.getChild('symbol')!.toArray(),
+ *   }),
+ * );
+ * ```
+ */
+export function tradesFromColumns(columns: TradeColumns): TradeInput[] {
+  const n = columns.ts_event_ns.length;
+  for (const [name, col] of Object.entries(columns) as [string, ArrayLike<unknown> | undefined][]) {
+    if (col !== undefined && col.length !== n)
+      throw new LevelsError('invalid_columns', `column ${name} has ${col.length} values, ts_event_ns has ${n}`);
+  }
+  const out: TradeInput[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const ts = columns.ts_event_ns[i];
+    const price = columns.price[i];
+    const size = columns.size[i];
+    if (typeof ts !== 'bigint')
+      throw new LevelsError('invalid_columns', `ts_event_ns[${i}] is ${typeof ts}, expected an int64 (bigint)`);
+    if (typeof price !== 'number' || typeof size !== 'number')
+      throw new LevelsError(
+        'invalid_columns',
+        `price[${i}] / size[${i}] must be numbers, got ${typeof price} / ${typeof size}`,
+      );
+    const symbol = columns.symbol?.[i];
+    out[i] =
+      symbol === undefined || symbol === null
+        ? { ts_event_ns: ts, price, size }
+        : { ts_event_ns: ts, price, size, symbol };
+  }
+  return out;
 }

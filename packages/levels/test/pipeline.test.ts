@@ -2,15 +2,20 @@
  * The whole pipeline: streaming LevelsPipeline equals batch runLevelsPipeline (levels, touches and labels) on
  * random multi-day paths, with and without a frontMonth function and a second contract in the input.
  */
+
+import { BronzeFuturesTrades } from '@spymaster/schemas';
+import { rowsToArrowTable } from '@spymaster/schemas/arrow';
 import { tradeDate } from '@spymaster/schemas/time';
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LevelsConfig, TradeInput } from '../src/config.js';
 import { ContextEngine } from '../src/context.js';
+import { LevelsError } from '../src/errors.js';
 import type { RowLabels } from '../src/labels.js';
-import { LevelsPipeline, runLevelsPipeline } from '../src/pipeline.js';
+import { LevelsPipeline, runLevelsPipeline, tradesFromColumns } from '../src/pipeline.js';
 import type { TouchEpisode, TouchRow } from '../src/touch.js';
-import { pathArb, SMALL } from './helpers.js';
+import { futuresTrade, pathArb, SMALL } from './helpers.js';
 
 const LAB: LevelsConfig = { ...SMALL, OUTCOME_THRESHOLD: 6, STRENGTH_THRESHOLD_1: 2, STRENGTH_THRESHOLD_2: 6 };
 
@@ -103,5 +108,43 @@ describe('end to end: C.7 premarket/opening trades, then the D.7 trades (levels 
     expect(ctx.timing(t0)).toMatchObject({ bars_since_open: 30, is_first_15m: false, session_phase: 3 });
     expect(ctx.timing(t0).minutes_since_open).toBeCloseTo(30.516666, 5);
     expect(pm[0]?.zone_width).toBe(5);
+  });
+});
+
+describe('batch over Arrow columns', () => {
+  it('a Bronze futures.trades.v1 Arrow table, read back from IPC, gives the same levels, touches and labels', () => {
+    fc.assert(
+      fc.property(pathArb({ maxPerSegment: 20 }), (trades) => {
+        const table = tableFromIPC(
+          tableToIPC(
+            rowsToArrowTable(
+              BronzeFuturesTrades,
+              trades.map((t, i) => futuresTrade(t, i)),
+            ),
+            'file',
+          ),
+        );
+        const column = (name: string) => {
+          const child = table.getChild(name);
+          if (child === null) throw new Error(`no column ${name}`);
+          return child.toArray();
+        };
+        const fromColumns = tradesFromColumns({
+          ts_event_ns: column('ts_event_ns'),
+          price: column('price'),
+          size: column('size'),
+          symbol: column('symbol'),
+        });
+        expect(fromColumns).toEqual(trades.map((t) => ({ ...t, symbol: t.symbol ?? 'ESH5' })));
+        expect(runLevelsPipeline(fromColumns, LAB)).toEqual(stream(fromColumns));
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it('refuses columns of different lengths or types, naming the column', () => {
+    const ok = { ts_event_ns: [1n, 2n], price: [5000, 5001], size: [1, 2] };
+    expect(() => tradesFromColumns({ ...ok, size: [1] })).toThrow(/column size has 1 values, ts_event_ns has 2/);
+    expect(() => tradesFromColumns({ ...ok, ts_event_ns: [1n, 2 as unknown as bigint] })).toThrow(LevelsError);
   });
 });
