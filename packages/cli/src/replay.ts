@@ -266,8 +266,10 @@ export interface ReplaySignalsOptions {
   from?: TimeBound;
   /** Events at or after this time are not replayed. */
   to?: TimeBound;
-  /** Receives each payload's canonical JSON line. */
-  write: (line: string) => Promise<void> | void;
+  /** Receives each payload's canonical JSON line (omit it to consume payload objects through `onPayload` only). */
+  write?: (line: string) => Promise<void> | void;
+  /** Receives each payload object as the service emitted it (no serialization), after `write`. */
+  onPayload?: (payload: LevelsSignalsPayload) => void;
   /** Progress over the bytes of the input files. */
   progress?: Progress;
   /** Makes the service from the configuration (default `new LevelSignalService(config)`; tests wrap it). */
@@ -369,7 +371,8 @@ export async function replaySignals(options: ReplaySignalsOptions): Promise<Repl
 
     const emit = async (payloads: LevelsSignalsPayload[]): Promise<void> => {
       for (const payload of payloads) {
-        await options.write(serializeSignalsPayload(payload, options.validate ?? false));
+        if (options.write) await options.write(serializeSignalsPayload(payload, options.validate ?? false));
+        options.onPayload?.(payload);
         count(summary, payload);
         dates.add(payload.trade_date);
       }

@@ -166,8 +166,6 @@ async function touchesOf(days: SessionFiles[]): Promise<ReportTouch[]> {
   }));
 }
 
-const HEAD = /^\{"schema":"[^"]*","ts":\d+,"ts_ns":"(\d+)"/;
-
 /**
  * Simulate `days` small sessions into `dataDir` (unless already there), replay them through every engine with
  * automatic levels, run the levels pipeline for touches and labels, and write one self-contained HTML report
@@ -219,14 +217,12 @@ export async function writeDemoReport(options: DemoReportOptions): Promise<DemoR
   const summary = await replaySignals({
     files: paths,
     ...(progress ? { progress } : {}),
-    write: (line) => {
-      const head = HEAD.exec(line.slice(0, 120));
-      if (head === null) throw new Error(`unexpected payload line: ${line.slice(0, 80)}`);
-      const ts = BigInt(head[1] as string);
+    // Payload objects straight from the service: nothing is serialized or parsed again.
+    onPayload: (p) => {
+      const ts = BigInt(p.ts_ns);
       const sample = ts >= nextSample;
       const touchDue = pending < touches.length && (touches[pending] as ReportTouch).t <= Number(ts) / 1e9;
       if (!sample && !touchDue) return;
-      const p = JSON.parse(line) as LevelsSignalsPayload;
       while (pending < touches.length && (touches[pending] as ReportTouch).t <= Number(ts) / 1e9) {
         const touch = touches[pending++] as ReportTouch;
         const level = Number(ts) / 1e9 - touch.t <= MAX_ATTRIBUTION_GAP_S ? find(p, touch.kind) : undefined;
