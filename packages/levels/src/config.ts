@@ -95,7 +95,5 @@ export interface TradeInput {
   readonly symbol?: string;
 }
 
-/** Whole seconds (or fractional, rounded to the ns) to ns, exactly for integer seconds. */
-export function secondsToNs(seconds: number): bigint {
-  return Number.isInteger(seconds) ? BigInt(seconds) * 1_000_000_000n : BigInt(Math.round(seconds * 1e9));
-}
+/** Whole seconds (or fractional, rounded to the ns) to ns, exactly for integer seconds (`@spymaster/schemas/time`). */
+export { secondsToNs } from '@spymaster/schemas/time';

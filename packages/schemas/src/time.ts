@@ -14,6 +14,20 @@ import type { Config } from './config.js';
 
 /** Nanoseconds per second. */
 export const NS_PER_SECOND = 1_000_000_000n;
+/**
+ * A duration in seconds as integer ns (spec §0.1: `W_ns = W_s · 10⁹`): exact for whole seconds, rounded to the ns
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * secondsToNs(240); // 240000000000n
+ * secondsToNs(0.25); // 250000000n
+ * ```
+ */
+export function secondsToNs(seconds: number): bigint {
+  return Number.isInteger(seconds) ? BigInt(seconds) * NS_PER_SECOND : BigInt(Math.round(seconds * 1e9));
+}
+
 /** Nanoseconds per minute. */
 export const NS_PER_MINUTE = 60n * NS_PER_SECOND;
 /** Nanoseconds per hour. */

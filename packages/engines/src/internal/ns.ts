@@ -7,10 +7,8 @@
 /** ns per second as a float, for converting ns differences to seconds. */
 export const NS_PER_S = 1e9;
 
-/** Exact integer ns of a duration in seconds (§0.1: `W_ns = W_s · 10⁹`), rounded to the nearest ns. */
-export function secondsToNs(seconds: number): bigint {
-  return BigInt(Math.round(seconds * NS_PER_S));
-}
+/** Exact integer ns of a duration in seconds (§0.1: `W_ns = W_s · 10⁹`): one definition, in `@spymaster/schemas/time`. */
+export { secondsToNs } from '@spymaster/schemas/time';
 
 /**
  * First logical index in `[from, to)` of a ring column whose timestamp is greater than `x` (`to` if none);
