@@ -12,7 +12,7 @@
  * @module
  */
 import type { Config, FuelEffect, GammaWall, OptionRight } from '@spymaster/schemas';
-import { black76Gamma, timeToExpiryYears } from './black76.js';
+import { normPdf, timeToExpiryYears } from './black76.js';
 
 export { gammaAt, gammaFlip } from './gamma-flip.js';
 
@@ -151,6 +151,9 @@ export function compareContractOrder(
  * `K̂_c = K + b` for options on `Q`), computes `T_c`, Γ, dealer gamma and recent transfer, and sorts them in the
  * [D31] order. With `spot = null` the book is empty.
  *
+ * A snap loop should keep one {@link GammaBookBuilder} instead: it gives the same books and sorts only when the
+ * contract list changes.
+ *
  * @throws RangeError when two contracts share `underlying_contract` and `option_symbol` (the order, and so the
  *   sums, would depend on input order).
  *
@@ -164,74 +167,203 @@ export function buildGammaBook(
   market: GammaMarket,
   config: GammaConfig,
 ): GammaBook {
-  const spot = market.spot;
-  let optionsBasisMissing = false;
-  const included: { c: GammaContract; placed: number; shift: number }[] = [];
-  for (const c of contracts) {
-    let shift = 0;
-    if (c.underlying_contract !== market.frontMonth) {
-      if (market.basis === null) {
-        optionsBasisMissing = true;
-        continue;
+  return new GammaBookBuilder().build(contracts, market, config);
+}
+
+/**
+ * {@link buildGammaBook} for a sequence of snaps. The [D31] order depends only on each contract's placed strike,
+ * right, underlying and symbol, so it is kept while the contract list (by position: symbol, underlying, strike,
+ * right), the front month and the basis stay the same; per snap only `T`, Γ and the dealer gammas are computed.
+ * Books it returned stay valid (each build allocates its own arrays).
+ *
+ * @example
+ * ```ts
+ * const builder = new GammaBookBuilder();
+ * const book = builder.build(contracts, { t_ns, spot, frontMonth: 'ESH6', basis: null }, DEFAULT_CONFIG);
+ * ```
+ */
+export class GammaBookBuilder {
+  /** Identity of each input position at the last sort. */
+  #symbols: string[] = [];
+  #underlyings: string[] = [];
+  #strikes: number[] = [];
+  #rights: OptionRight[] = [];
+  #front: string | null = null;
+  #basis: number | null = null;
+  /** Input index of each sorted position of the included contracts. */
+  #order = new Int32Array(0);
+  #included = 0;
+  #missing = false;
+  /** `ln K` per input index (a pure function of the strike). */
+  #lnK = new Float64Array(0);
+
+  /**
+   * The book of `contracts` at `market` (same result as {@link buildGammaBook}).
+   * @throws RangeError when two contracts share `underlying_contract` and `option_symbol`.
+   */
+  build(contracts: readonly GammaContract[], market: GammaMarket, config: GammaConfig): GammaBook {
+    const spot = market.spot;
+    if (spot === null) return emptyBook(contracts, market);
+    if (!this.#orderHolds(contracts, market)) this.#sort(contracts, market);
+    const n = this.#included;
+    const placedStrike = new Float64Array(n);
+    const shiftArr = new Float64Array(n);
+    const T = new Float64Array(n);
+    const gamma = new Float64Array(n);
+    const dealer = new Float64Array(n);
+    const flow = new Float64Array(n);
+    const sorted: GammaContract[] = new Array(n);
+    const mult = config.OPTION_MULTIPLIER;
+    const r = config.RISK_FREE_RATE;
+    const order = this.#order;
+    const lnK = this.#lnK;
+    // T, e^{−rT} and √T per expiry, ln F per shift: the contracts of a snap share one or two of each.
+    let lastExp = -1n;
+    let Tc = 0;
+    let dr = 1;
+    let sqrtT = 0;
+    let lastShift = Number.NaN;
+    let F = 0;
+    let lnF = 0;
+    for (let i = 0; i < n; i++) {
+      const c = contracts[order[i] as number] as GammaContract;
+      const shift = c.underlying_contract !== market.frontMonth ? (market.basis as number) : 0;
+      if (c.expiration_ns !== lastExp) {
+        lastExp = c.expiration_ns;
+        Tc = timeToExpiryYears(c.expiration_ns, market.t_ns, config);
+        dr = Math.exp(-r * Tc);
+        sqrtT = Math.sqrt(Tc);
       }
-      shift = market.basis;
+      if (!Object.is(shift, lastShift)) {
+        lastShift = shift;
+        F = (spot as number) - shift;
+        lnF = F > 0 ? Math.log(F) : 0;
+      }
+      const g = gammaOf(F, lnF, c.strike, lnK[order[i] as number] as number, Tc, dr, sqrtT, c.sigma);
+      sorted[i] = c;
+      placedStrike[i] = c.strike + shift;
+      shiftArr[i] = shift;
+      T[i] = Tc;
+      gamma[i] = g;
+      dealer[i] = dealerGamma(c.N, g, mult);
+      flow[i] = dealerGamma(c.recentSigned, g, mult);
     }
-    if (spot !== null) included.push({ c, placed: c.strike + shift, shift });
+    return {
+      spot,
+      optionsBasisMissing: this.#missing,
+      contracts: sorted,
+      placedStrike,
+      shift: shiftArr,
+      T,
+      gamma,
+      dealerGamma: dealer,
+      flowGamma: flow,
+    };
   }
-  included.sort((a, b) =>
-    compareContractOrder(
-      a.placed,
-      a.c.right,
-      a.c.underlying_contract,
-      a.c.option_symbol,
-      b.placed,
-      b.c.right,
-      b.c.underlying_contract,
-      b.c.option_symbol,
-    ),
-  );
-  const n = included.length;
-  const placedStrike = new Float64Array(n);
-  const shiftArr = new Float64Array(n);
-  const T = new Float64Array(n);
-  const gamma = new Float64Array(n);
-  const dealer = new Float64Array(n);
-  const flow = new Float64Array(n);
-  const sorted: GammaContract[] = new Array(n);
-  const mult = config.OPTION_MULTIPLIER;
-  for (let i = 0; i < n; i++) {
-    const e = included[i] as (typeof included)[number];
-    const prev = i > 0 ? included[i - 1] : undefined;
-    if (
-      prev !== undefined &&
-      prev.c.option_symbol === e.c.option_symbol &&
-      prev.c.underlying_contract === e.c.underlying_contract
-    ) {
-      throw new RangeError(
-        `buildGammaBook: contract ${e.c.underlying_contract}/${e.c.option_symbol} appears twice; merge its inventory first`,
-      );
+
+  /** True when the last sort still orders `contracts` (same identities by position, front month and basis). */
+  #orderHolds(contracts: readonly GammaContract[], market: GammaMarket): boolean {
+    const n = contracts.length;
+    if (n !== this.#symbols.length || market.frontMonth !== this.#front || !Object.is(market.basis, this.#basis))
+      return false;
+    for (let i = 0; i < n; i++) {
+      const c = contracts[i] as GammaContract;
+      if (
+        c.option_symbol !== this.#symbols[i] ||
+        c.underlying_contract !== this.#underlyings[i] ||
+        c.strike !== this.#strikes[i] ||
+        c.right !== this.#rights[i]
+      )
+        return false;
     }
-    const Tc = timeToExpiryYears(e.c.expiration_ns, market.t_ns, config);
-    const g = black76Gamma((spot as number) - e.shift, e.c.strike, Tc, e.c.sigma, config.RISK_FREE_RATE);
-    sorted[i] = e.c;
-    placedStrike[i] = e.placed;
-    shiftArr[i] = e.shift;
-    T[i] = Tc;
-    gamma[i] = g;
-    dealer[i] = dealerGamma(e.c.N, g, mult);
-    flow[i] = dealerGamma(e.c.recentSigned, g, mult);
+    return true;
   }
+
+  #sort(contracts: readonly GammaContract[], market: GammaMarket): void {
+    let missing = false;
+    const included: { i: number; placed: number; c: GammaContract }[] = [];
+    for (let i = 0; i < contracts.length; i++) {
+      const c = contracts[i] as GammaContract;
+      let shift = 0;
+      if (c.underlying_contract !== market.frontMonth) {
+        if (market.basis === null) {
+          missing = true;
+          continue;
+        }
+        shift = market.basis;
+      }
+      included.push({ i, placed: c.strike + shift, c });
+    }
+    included.sort((a, b) =>
+      compareContractOrder(
+        a.placed,
+        a.c.right,
+        a.c.underlying_contract,
+        a.c.option_symbol,
+        b.placed,
+        b.c.right,
+        b.c.underlying_contract,
+        b.c.option_symbol,
+      ),
+    );
+    for (let k = 1; k < included.length; k++) {
+      const e = (included[k] as (typeof included)[number]).c;
+      const prev = (included[k - 1] as (typeof included)[number]).c;
+      if (prev.option_symbol === e.option_symbol && prev.underlying_contract === e.underlying_contract) {
+        // Forget the identities: the next build must sort (and throw) again.
+        this.#symbols = [];
+        throw new RangeError(
+          `buildGammaBook: contract ${e.underlying_contract}/${e.option_symbol} appears twice; merge its inventory first`,
+        );
+      }
+    }
+    this.#order = Int32Array.from(included, (e) => e.i);
+    this.#included = included.length;
+    this.#missing = missing;
+    this.#symbols = contracts.map((c) => c.option_symbol);
+    this.#underlyings = contracts.map((c) => c.underlying_contract);
+    this.#strikes = contracts.map((c) => c.strike);
+    this.#rights = contracts.map((c) => c.right);
+    this.#front = market.frontMonth;
+    this.#basis = market.basis;
+    this.#lnK = Float64Array.from(contracts, (c) => (c.strike > 0 ? Math.log(c.strike) : 0));
+  }
+}
+
+/** The book of a snap without spot: nothing included; flags options on `Q` left out for a null basis. */
+function emptyBook(contracts: readonly GammaContract[], market: GammaMarket): GammaBook {
+  const none = new Float64Array(0);
   return {
-    spot,
-    optionsBasisMissing,
-    contracts: sorted,
-    placedStrike,
-    shift: shiftArr,
-    T,
-    gamma,
-    dealerGamma: dealer,
-    flowGamma: flow,
+    spot: null,
+    optionsBasisMissing: market.basis === null && contracts.some((c) => c.underlying_contract !== market.frontMonth),
+    contracts: [],
+    placedStrike: none,
+    shift: none,
+    T: none,
+    gamma: none,
+    dealerGamma: none,
+    flowGamma: none,
   };
+}
+
+/**
+ * `black76Gamma(F, K, T, σ, r)` from hoisted parts (`ln F`, `ln K`, `e^{−rT}`, `√T`): the same operations in the
+ * same order, so bit-identical.
+ */
+function gammaOf(
+  F: number,
+  lnF: number,
+  K: number,
+  lnK: number,
+  T: number,
+  dr: number,
+  sqrtT: number,
+  sigma: number,
+): number {
+  if (!(T > 0 && sigma > 0 && F > 0 && K > 0)) return 0;
+  const sst = sigma * sqrtT;
+  const d1 = (lnF - lnK + (sigma * sigma * T) / 2) / sst;
+  return (dr * normPdf(d1)) / (F * sigma * sqrtT);
 }
 
 /**

@@ -28,10 +28,10 @@ import {
 import { addDays, sessionWindows, tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
 import { BarrierEngine } from './barrier.js';
 import {
-  buildGammaBook,
   compareContractOrder,
   type FuelMetrics,
   fuelMetrics,
+  GammaBookBuilder,
   type GammaContract,
   gammaFlip,
 } from './gamma.js';
@@ -265,6 +265,13 @@ export class LevelSignalService {
   /** RTH `[start, end)` per trade date (the last few dates looked up). */
   readonly #rthOf = new Map<string, { start: bigint; end: bigint }>();
 
+  /** Per-contract Σ signed / Σ size in the fuel window (scratch of {@link #gammaContracts}). */
+  #recentSigned = new Float64Array(0);
+  #recentVolume = new Float64Array(0);
+  /** The {@link GammaContract}s of the last snap, per inventory index, and the inventory they belong to. */
+  #gc: GammaContract[] = [];
+  #gcInventory: readonly OptionContractState[] | null = null;
+  readonly #books = new GammaBookBuilder();
   readonly #levelSource: LevelSource | null;
   #sigmaCache: {
     revision: number;
@@ -402,6 +409,69 @@ export class LevelSignalService {
     return sigmas;
   }
 
+  /**
+   * The inventory as {@link GammaContract}s at `t`: Σ signed and Σ sizes of each contract's option trades in
+   * `(t − W_g, t]` (the flow ring scanned once, into per-contract scratch), σ from {@link #sigmas}. A contract's
+   * object is kept from the previous snap while none of its fields changed (most snaps change a few contracts).
+   */
+  #gammaContracts(inventory: readonly OptionContractState[], sigmas: readonly number[], t: bigint): GammaContract[] {
+    const ms = this.#ms;
+    const n = inventory.length;
+    if (this.#recentSigned.length < n) {
+      this.#recentSigned = new Float64Array(Math.max(n, 2 * this.#recentSigned.length));
+      this.#recentVolume = new Float64Array(this.#recentSigned.length);
+    }
+    const rs = this.#recentSigned;
+    const rv = this.#recentVolume;
+    rs.fill(0, 0, n);
+    rv.fill(0, 0, n);
+    const view = ms.optionFlowView();
+    const [from, to] = ms.optionFlowRange(t, this.params.W_g);
+    const cap = view.ts.length;
+    for (let i = from; i < to; i++) {
+      const j = i % cap;
+      const c = view.contract[j] as number;
+      if (c < n) {
+        rs[c] = (rs[c] as number) + (view.signed[j] as number);
+        rv[c] = (rv[c] as number) + (view.size[j] as number);
+      }
+    }
+    if (this.#gcInventory !== inventory) {
+      this.#gcInventory = inventory;
+      this.#gc = [];
+    }
+    const gc = this.#gc;
+    const fallback = this.params.SIGMA_DEFAULT;
+    for (let i = 0; i < n; i++) {
+      const c = inventory[i] as OptionContractState;
+      const sigma = sigmas[i] ?? fallback;
+      const recentSigned = rs[i] as number;
+      const recentVolume = rv[i] as number;
+      const old = gc[i];
+      if (
+        old !== undefined &&
+        old.N === c.N &&
+        old.sigma === sigma &&
+        old.recentSigned === recentSigned &&
+        old.recentVolume === recentVolume
+      )
+        continue;
+      gc[i] = {
+        option_symbol: c.option_symbol,
+        underlying_contract: c.underlying_contract,
+        strike: c.strike,
+        right: c.right,
+        expiration_ns: c.expiration_ns,
+        N: c.N,
+        recentSigned,
+        recentVolume,
+        sigma,
+      };
+    }
+    gc.length = n;
+    return gc;
+  }
+
   #applyEvent(e: MarketEvent): void {
     this.#ms.apply(e);
     if (!('levels' in e) && !('option_symbol' in e)) this.#touchTrade(e.ts_event_ns, e.symbol, e.price);
@@ -491,22 +561,10 @@ export class LevelSignalService {
       sums !== null
         ? this.#ofi.evaluateSums(sums)
         : this.#ofi.evaluate(ms.l1OfiView(), l1From, l1To, flow, flowFrom, flowTo, t);
-    const recent = new Map<string, { signed: number; size: number }>();
-    for (const f of ms.optionFlowIn(t, p.W_g)) recent.set(f.contract.option_symbol, f);
     const inventory = ms.optionContracts();
     const sigmas = this.#sigmas(inventory, t, this.#rth(date).start, front, basis);
-    const contracts: GammaContract[] = inventory.map((c, i) => ({
-      option_symbol: c.option_symbol,
-      underlying_contract: c.underlying_contract,
-      strike: c.strike,
-      right: c.right,
-      expiration_ns: c.expiration_ns,
-      N: c.N,
-      recentSigned: recent.get(c.option_symbol)?.signed ?? 0,
-      recentVolume: recent.get(c.option_symbol)?.size ?? 0,
-      sigma: sigmas[i] ?? p.SIGMA_DEFAULT,
-    }));
-    const book = buildGammaBook(contracts, { t_ns: t, spot, frontMonth: front ?? '', basis }, p);
+    const contracts = this.#gammaContracts(inventory, sigmas, t);
+    const book = this.#books.build(contracts, { t_ns: t, spot, frontMonth: front ?? '', basis }, p);
     const hvl = gammaFlip(book, p);
     const payload: LevelsSignalsPayload = {
       schema: LEVELS_SIGNALS_SCHEMA,
