@@ -73,6 +73,12 @@ export interface GammaBook {
   readonly dealerGamma: Float64Array;
   /** Recent transfer `−(Σ signed sizes in W_g)·Γ_c·OPTION_MULTIPLIER` (USD/pt²). */
   readonly flowGamma: Float64Array;
+  /** `recentVolume` of each contract (Σ sizes in `W_g`, for `confidence`). */
+  readonly recentVolume: Float64Array;
+  /** 1 for a call, 0 for a put. */
+  readonly isCall: Uint8Array;
+  /** `gamma_by_strike` key of each placed strike ({@link strikeKey}). */
+  readonly strikeKeys: readonly string[];
 }
 
 /** Per-level fuel output (`FuelMetrics` of §4.5), keys in the payload order. */
@@ -196,6 +202,8 @@ export class GammaBookBuilder {
   #missing = false;
   /** `ln K` per input index (a pure function of the strike). */
   #lnK = new Float64Array(0);
+  /** `gamma_by_strike` key per sorted position (placed strikes change only with the sort). */
+  #keys: readonly string[] = [];
 
   /**
    * The book of `contracts` at `market` (same result as {@link buildGammaBook}).
@@ -212,6 +220,8 @@ export class GammaBookBuilder {
     const gamma = new Float64Array(n);
     const dealer = new Float64Array(n);
     const flow = new Float64Array(n);
+    const volume = new Float64Array(n);
+    const isCall = new Uint8Array(n);
     const sorted: GammaContract[] = new Array(n);
     const mult = config.OPTION_MULTIPLIER;
     const r = config.RISK_FREE_RATE;
@@ -247,6 +257,8 @@ export class GammaBookBuilder {
       gamma[i] = g;
       dealer[i] = dealerGamma(c.N, g, mult);
       flow[i] = dealerGamma(c.recentSigned, g, mult);
+      volume[i] = c.recentVolume;
+      isCall[i] = c.right === 'C' ? 1 : 0;
     }
     return {
       spot,
@@ -258,6 +270,9 @@ export class GammaBookBuilder {
       gamma,
       dealerGamma: dealer,
       flowGamma: flow,
+      recentVolume: volume,
+      isCall,
+      strikeKeys: this.#keys,
     };
   }
 
@@ -318,6 +333,7 @@ export class GammaBookBuilder {
       }
     }
     this.#order = Int32Array.from(included, (e) => e.i);
+    this.#keys = Object.freeze(included.map((e) => strikeKey(e.placed)));
     this.#included = included.length;
     this.#missing = missing;
     this.#symbols = contracts.map((c) => c.option_symbol);
@@ -343,6 +359,9 @@ function emptyBook(contracts: readonly GammaContract[], market: GammaMarket): Ga
     gamma: none,
     dealerGamma: none,
     flowGamma: none,
+    recentVolume: none,
+    isCall: new Uint8Array(0),
+    strikeKeys: [],
   };
 }
 
@@ -445,10 +464,29 @@ function wall(strike: number, g: number, minGamma: number): GammaWall {
  * ```
  */
 export function fuelMetrics(book: GammaBook, level: number, config: GammaConfig): FuelMetrics {
-  const [start, end] = rangeRun(book, level, config.FUEL_STRIKE_RANGE);
   const k = book.placedStrike;
+  const n = k.length;
+  const range = config.FUEL_STRIKE_RANGE;
+  // rangeRun, inlined (no closures on the per-level path).
+  let start = 0;
+  let hi = n;
+  while (start < hi) {
+    const mid = (start + hi) >>> 1;
+    if ((k[mid] as number) - level >= -range) hi = mid;
+    else start = mid + 1;
+  }
+  let end = start;
+  hi = n;
+  while (end < hi) {
+    const mid = (end + hi) >>> 1;
+    if ((k[mid] as number) - level > range) hi = mid;
+    else end = mid + 1;
+  }
   const dg = book.dealerGamma;
   const fg = book.flowGamma;
+  const vol = book.recentVolume;
+  const isCall = book.isCall;
+  const keys = book.strikeKeys;
   let net = 0;
   let flow = 0;
   let volume = 0;
@@ -460,6 +498,7 @@ export function fuelMetrics(book: GammaBook, level: number, config: GammaConfig)
   let i = start;
   while (i < end) {
     const strike = k[i] as number;
+    const key = keys[i] as string;
     let strikeSum = 0;
     let cSum = 0;
     let pSum = 0;
@@ -467,12 +506,11 @@ export function fuelMetrics(book: GammaBook, level: number, config: GammaConfig)
     let hasP = false;
     for (; i < end && k[i] === strike; i++) {
       const g = dg[i] as number;
-      const c = book.contracts[i] as GammaContract;
       net += g;
       flow += fg[i] as number;
-      volume += c.recentVolume;
+      volume += vol[i] as number;
       strikeSum += g;
-      if (c.right === 'C') {
+      if (isCall[i] === 1) {
         cSum += g;
         hasC = true;
       } else {
@@ -480,7 +518,7 @@ export function fuelMetrics(book: GammaBook, level: number, config: GammaConfig)
         hasP = true;
       }
     }
-    byStrike[strikeKey(strike)] = strikeSum + 0; // + 0: no negative zero in the payload
+    byStrike[key] = strikeSum + 0; // + 0: no negative zero in the payload
     if (hasC && strike >= level && better(cSum, strike, callG, callStrike, level)) {
       callG = cSum;
       callStrike = strike;

@@ -61,6 +61,9 @@ function referenceBook(contracts: readonly GammaContract[], m: GammaMarket): Gam
     gamma: col(g),
     dealerGamma: col((e) => -e.c.N * g(e) * C.OPTION_MULTIPLIER),
     flowGamma: col((e) => -e.c.recentSigned * g(e) * C.OPTION_MULTIPLIER),
+    recentVolume: col((e) => e.c.recentVolume),
+    isCall: Uint8Array.from(inc, (e) => (e.c.right === 'C' ? 1 : 0)),
+    strikeKeys: inc.map((e) => e.placed.toFixed(2)),
   };
 }
 
@@ -69,7 +72,17 @@ function expectSameBook(a: GammaBook, b: GammaBook): void {
   expect(a.optionsBasisMissing).toBe(b.optionsBasisMissing);
   expect(a.contracts.length).toBe(b.contracts.length);
   for (let i = 0; i < a.contracts.length; i++) expect(a.contracts[i]).toBe(b.contracts[i]);
-  for (const k of ['placedStrike', 'shift', 'T', 'gamma', 'dealerGamma', 'flowGamma'] as const) {
+  expect(a.strikeKeys).toEqual(b.strikeKeys);
+  for (const k of [
+    'placedStrike',
+    'shift',
+    'T',
+    'gamma',
+    'dealerGamma',
+    'flowGamma',
+    'recentVolume',
+    'isCall',
+  ] as const) {
     expect(a[k].length).toBe(b[k].length);
     for (let i = 0; i < a[k].length; i++) expect(Object.is(a[k][i], b[k][i]), `${k}[${i}]`).toBe(true);
   }
