@@ -136,18 +136,53 @@ export class KinematicsEngine {
     breakSign: BreakSign,
     out: Kinematics = emptyKinematics(),
   ): Kinematics {
+    return this.evaluateSamples(this.sampleMids(history, from, to, t), level, breakSign, out);
+  }
+
+  /**
+   * The mids a snap at `t` reads: `midAsOf(t)` and, per window, `midAsOf(t − k·h)` for `k = 1..3` (null where
+   * missing). They do not depend on the level, so a snap samples once and evaluates every level from them.
+   *
+   * @example
+   * ```ts
+   * const mids = kin.sampleMids(history, 0, history.ts.length, t);
+   * const out = kin.evaluateSamples(mids, 5010, 1);
+   * ```
+   */
+  sampleMids(history: MidHistoryView, from: number, to: number, t: bigint): MidSamples {
     const m0 = midAsOf(history, from, to, t);
+    const n = this.#labels.length;
+    const mids: (number | null)[] = new Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      const hNs = this.#hNs[i] ?? 0n;
+      const m1 = m0 === null ? null : midAsOf(history, from, to, t - hNs);
+      const m2 = m1 === null ? null : midAsOf(history, from, to, t - 2n * hNs);
+      const m3 = m2 === null ? null : midAsOf(history, from, to, t - 3n * hNs);
+      mids[3 * i] = m1;
+      mids[3 * i + 1] = m2;
+      mids[3 * i + 2] = m3;
+    }
+    return { m0, mids };
+  }
+
+  /** {@link evaluate} from {@link sampleMids} (the same operations, so the same bits). */
+  evaluateSamples(
+    samples: MidSamples,
+    level: number,
+    breakSign: BreakSign,
+    out: Kinematics = emptyKinematics(),
+  ): Kinematics {
+    const m0 = samples.m0;
     // `+ 0` turns −0 into 0 (outputs are compared and serialized; −0 carries no meaning here).
     const p0 = m0 === null ? null : breakSign * (m0 - level) + 0;
     out.position = p0;
     const windows = out.windows;
     for (let i = 0; i < this.#labels.length; i++) {
       const label = this.#labels[i] ?? '1m';
-      const hNs = this.#hNs[i] ?? 0n;
       const h = this.#hS[i] ?? 0;
-      const m1 = p0 === null ? null : midAsOf(history, from, to, t - hNs);
-      const m2 = m1 === null ? null : midAsOf(history, from, to, t - 2n * hNs);
-      const m3 = m2 === null ? null : midAsOf(history, from, to, t - 3n * hNs);
+      const m1 = samples.mids[3 * i] ?? null;
+      const m2 = samples.mids[3 * i + 1] ?? null;
+      const m3 = samples.mids[3 * i + 2] ?? null;
       if (p0 === null || m1 === null || m2 === null || m3 === null) {
         windows[label] = null;
         continue;
@@ -163,4 +198,15 @@ export class KinematicsEngine {
     }
     return out;
   }
+}
+
+/**
+ * The level-independent mids of one snap ({@link KinematicsEngine.sampleMids}): `m0 = midAsOf(t)` and, for window
+ * `i`, `mids[3i + k − 1] = midAsOf(t − k·h_i)`, `k = 1..3` (null once a sample is missing, and after it).
+ */
+export interface MidSamples {
+  /** `midAsOf(t)`, or null. */
+  readonly m0: number | null;
+  /** Three samples per window, in `KIN_WINDOWS_S` order. */
+  readonly mids: readonly (number | null)[];
 }

@@ -602,6 +602,8 @@ export class LevelSignalService {
     // Market-wide: one OLS over the W_v prints per snap, not one per level.
     const velocity = this.#tape.velocity(tradeView, tFrom, tTo, t);
     const [mFrom, mTo] = ms.midRange();
+    // Market-wide too: the kinematics samples of the mid history.
+    const mids = this.#kin.sampleMids(ms.midView(), mFrom, mTo, t);
     const closes = ms.minuteCloses();
     const built: LevelSignalPayload[] = [];
     for (const { kind, price: L } of levels) {
@@ -631,7 +633,7 @@ export class LevelSignalService {
           : this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction);
       const tp = this.#tape.evaluate(tradeView, tFrom, tTo, L, t, undefined, velocity);
       const fuel = fuelMetrics(book, L, p);
-      const kin = this.#kin.evaluate(ms.midView(), mFrom, mTo, t, L, direction === 'UP' ? 1 : -1);
+      const kin = this.#kin.evaluateSamples(mids, L, direction === 'UP' ? 1 : -1);
       const near = sums !== null ? this.#ofi.nearLevelSums(sums, L) : this.#ofi.nearLevel(flow, flowFrom, flowTo, t, L);
       const sc = this.#score.evaluate(kind, { barrier: b, tape: tp, fuel, direction, distance, t });
       const sm = st.smoothers;
