@@ -13,7 +13,7 @@
  */
 import {
   type Config,
-  compareCanonicalKeys,
+  compareEventIds,
   DEFAULT_CONFIG,
   type Direction,
   LEVEL_KIND_PRIORITY,
@@ -22,7 +22,6 @@ import {
   type LevelKind,
   type LevelSignalPayload,
   type LevelsSignalsPayload,
-  parseEventId,
   type Role,
 } from '@spymaster/schemas';
 import { addDays, sessionWindows, tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
@@ -343,9 +342,17 @@ export class LevelSignalService {
     const group = this.#group;
     if (group.length === 1) this.#applyEvent(group[0] as MarketEvent);
     else {
-      const keyed = group.map((e) => ({ key: parseEventId(e.event_id), e }));
-      keyed.sort((a, b) => compareCanonicalKeys(a.key, b.key));
-      for (const { e } of keyed) this.#applyEvent(e);
+      // Insertion sort by id: groups are small and usually arrive in canonical order (n − 1 comparisons).
+      for (let i = 1; i < group.length; i++) {
+        const e = group[i] as MarketEvent;
+        let j = i;
+        while (j > 0 && compareEventIds((group[j - 1] as MarketEvent).event_id, e.event_id) > 0) {
+          group[j] = group[j - 1] as MarketEvent;
+          j--;
+        }
+        group[j] = e;
+      }
+      for (const e of group) this.#applyEvent(e);
     }
     this.#group = [];
     this.#groupTs = NO_TS;

@@ -115,7 +115,100 @@ export function compareCanonicalKeys(a: CanonicalKey, b: CanonicalKey): number {
   return a.dup_ordinal - b.dup_ordinal;
 }
 
-/** Compare two event ids in canonical order (parses both; see {@link compareCanonicalKeys}). */
+/**
+ * Compare two event ids in canonical order: the order of {@link compareCanonicalKeys} on the parsed ids, without
+ * building keys or BigInts (hot paths sort same-timestamp groups with it). Malformed ids throw the
+ * {@link EventIdError} of {@link parseEventId}.
+ *
+ * @example
+ * ```ts
+ * compareEventIds('FT-ESZ5-1765897231000000000-100-0', 'MB-ESZ5-1765897231000000000-99-0'); // < 0
+ * ```
+ */
 export function compareEventIds(a: string, b: string): number {
-  return compareCanonicalKeys(parseEventId(a), parseEventId(b));
+  const pa = idParts(a, PARTS_A);
+  const pb = idParts(b, PARTS_B);
+  // ts_event_ns: canonical decimals (no leading zeros), so longer is larger, then text order.
+  const ts = compareDecimals(a, pa[2] as number, pa[3] as number, b, pb[2] as number, pb[3] as number);
+  if (ts !== 0) return ts;
+  const rank = TYPE_RANK[a.slice(0, 2) as EventTypeTag] - TYPE_RANK[b.slice(0, 2) as EventTypeTag];
+  if (rank !== 0) return rank;
+  const aNa = pa[4] === 0;
+  const bNa = pb[4] === 0;
+  if (aNa !== bNa) return aNa ? 1 : -1;
+  if (!aNa) {
+    const seq = compareDecimals(a, (pa[3] as number) + 1, pa[5] as number, b, (pb[3] as number) + 1, pb[5] as number);
+    if (seq !== 0) return seq;
+  }
+  const symbol = compareSymbols(a, 3, pa[2] as number, b, 3, pb[2] as number);
+  if (symbol !== 0) return symbol;
+  return Number(a.slice((pa[5] as number) + 1)) - Number(b.slice((pb[5] as number) + 1));
+}
+
+/** Scratch of {@link idParts} (one per argument of {@link compareEventIds}). */
+const PARTS_A = new Int32Array(6);
+const PARTS_B = new Int32Array(6);
+
+/**
+ * Positions in `id` = `<TT>-<SYM>-<ts>-<seq|na>-<dup>`: `[_, _, start of ts − 1 ('-'), end of ts ('-'), seq
+ * present (1) or "na" (0), position of the last '-']`; validates like {@link parseEventId}, which throws the error.
+ */
+function idParts(id: string, out: Int32Array): Int32Array {
+  const last = id.lastIndexOf('-');
+  const seqDash = last > 0 ? id.lastIndexOf('-', last - 1) : -1;
+  const tsDash = seqDash > 0 ? id.lastIndexOf('-', seqDash - 1) : -1;
+  if (
+    tsDash <= 3 ||
+    id.charCodeAt(2) !== 45 ||
+    !(id.slice(0, 2) in TYPE_RANK) ||
+    !isDecimal(id, tsDash + 1, seqDash) ||
+    !isDecimal(id, last + 1, id.length)
+  ) {
+    parseEventId(id);
+  }
+  const na = seqDash + 3 === last && id.startsWith('na', seqDash + 1);
+  if (!na && !isDecimal(id, seqDash + 1, last)) parseEventId(id);
+  out[2] = tsDash;
+  out[3] = seqDash;
+  out[4] = na ? 0 : 1;
+  out[5] = last;
+  return out;
+}
+
+/** `id[from, to)` matches `0|[1-9][0-9]*`. */
+function isDecimal(id: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  if (id.charCodeAt(from) === 48) return to === from + 1;
+  for (let i = from; i < to; i++) {
+    const c = id.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
+/** Order of two canonical decimal integers `a[a0, a1)` and `b[b0, b1)` (longer is larger). */
+function compareDecimals(a: string, a0: number, a1: number, b: string, b0: number, b1: number): number {
+  const la = a1 - a0;
+  const lb = b1 - b0;
+  if (la !== lb) return la < lb ? -1 : 1;
+  for (let i = 0; i < la; i++) {
+    const d = a.charCodeAt(a0 + i) - b.charCodeAt(b0 + i);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  return 0;
+}
+
+/** Byte order of two id symbols `a[a0, a1)` and `b[b0, b1)` with `_` read as the space it stands for. */
+function compareSymbols(a: string, a0: number, a1: number, b: string, b0: number, b1: number): number {
+  const la = a1 - a0;
+  const lb = b1 - b0;
+  const n = Math.min(la, lb);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(a0 + i);
+    let y = b.charCodeAt(b0 + i);
+    if (x === 95) x = 32;
+    if (y === 95) y = 32;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return la === lb ? 0 : la < lb ? -1 : 1;
 }

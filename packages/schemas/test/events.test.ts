@@ -108,6 +108,10 @@ describe('event ids and canonical order', () => {
     const b = { ...a, seq: 5n };
     expect(compareCanonicalKeys(a, b)).toBeGreaterThan(0);
     expect(formatEventId(a)).toBe('FT-ESZ5-1-na-0');
+    for (const seq of [0n, 5n, 100n, 2n ** 40n]) {
+      expect(compareEventIds(formatEventId(a), formatEventId({ ...a, seq }))).toBeGreaterThan(0);
+      expect(compareEventIds(formatEventId({ ...a, seq }), formatEventId(a))).toBeLessThan(0);
+    }
   });
 
   it('property: parsing an id recovers its key', () => {
@@ -127,6 +131,52 @@ describe('event ids and canonical order', () => {
         if (ab <= 0 && compareCanonicalKeys(b, c) <= 0) expect(compareCanonicalKeys(a, c)).toBeLessThanOrEqual(0);
         expect(Math.sign(compareEventIds(formatEventId(a), formatEventId(b)))).toBe(Math.sign(ab));
       }),
+    );
+  });
+
+  it('property: within one timestamp (a same-timestamp group) id order equals key order', () => {
+    fc.assert(
+      fc.property(keyArb, keyArb, fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }), fc.nat(3), (a, b, ts, share) => {
+        // Share the tag and seq too (often in real groups), so the symbol and dup_ordinal decide.
+        const x = { ...a, ts_event_ns: ts };
+        const y = {
+          ...b,
+          ts_event_ns: ts,
+          ...(share > 0 ? { tag: a.tag } : {}),
+          ...(share > 1 ? { seq: a.seq } : {}),
+          ...(share > 2 ? { symbol: a.symbol } : {}),
+        };
+        expect(Math.sign(compareEventIds(formatEventId(x), formatEventId(y)))).toBe(
+          Math.sign(compareCanonicalKeys(x, y)),
+        );
+      }),
+    );
+  });
+
+  it('property: compareEventIds rejects exactly the ids parseEventId rejects', () => {
+    const good = 'FT-ESZ5-1765897231000000000-100-0';
+    const idArb = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.stringMatching(/^[A-Z]{2,3}-[A-Z0-9 _-]{0,8}-[0-9a]{0,4}-(na|n|[0-9]{0,3})-[0-9]{0,2}$/),
+      keyArb.map(formatEventId),
+    );
+    fc.assert(
+      fc.property(idArb, (id) => {
+        let parseError: unknown = null;
+        try {
+          parseEventId(id);
+        } catch (e) {
+          parseError = e;
+        }
+        for (const [a, b] of [
+          [id, good],
+          [good, id],
+        ] as const) {
+          if (parseError === null) expect(() => compareEventIds(a, b)).not.toThrow();
+          else expect(() => compareEventIds(a, b)).toThrow((parseError as Error).message);
+        }
+      }),
+      { numRuns: 2000 },
     );
   });
 
