@@ -606,8 +606,8 @@ export class LevelSignalService {
     const bookView = ms.bookView();
     const [tFrom, tTo] = ms.tradeRange();
     const tradeView = ms.tradeView();
-    // Market-wide: one OLS over the W_v prints per snap, not one per level.
-    const velocity = this.#tape.velocity(tradeView, tFrom, tTo, t);
+    // Market-wide, once per snap: the tape window (its W_v velocity and the price range of its W_t prints).
+    const tapeWindow = this.#tape.window(tradeView, tFrom, tTo, t);
     const [mFrom, mTo] = ms.midRange();
     // Market-wide too: the kinematics samples of the mid history.
     const mids = this.#kin.sampleMids(ms.midView(), mFrom, mTo, t);
@@ -638,7 +638,7 @@ export class LevelSignalService {
         sums !== null
           ? this.#barrier.evaluateSums(sums, bookView, L, direction)
           : this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction);
-      const tp = this.#tape.evaluate(tradeView, tFrom, tTo, L, t, undefined, velocity);
+      const tp = this.#tape.evaluateWindow(tradeView, tapeWindow, L);
       const fuel = fuelMetrics(book, L, p);
       const kin = this.#kin.evaluateSamples(mids, L, direction === 'UP' ? 1 : -1);
       const near = sums !== null ? this.#ofi.nearLevelSums(sums, L) : this.#ofi.nearLevel(flow, flowFrom, flowTo, t, L);

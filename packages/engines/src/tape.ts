@@ -151,6 +151,20 @@ export class TapeError extends Error {
 }
 const NS_PER_MS = 1e6;
 
+/** The level-independent part of a snap's tape metrics ({@link TapeEngine.window}). */
+export interface TapeWindow {
+  /** Logical index of the first print of `(t − W_t, t]`. */
+  readonly start: number;
+  /** Logical index after the last print of `(t − W_t, t]`. */
+  readonly end: number;
+  /** Lowest price of the window's aggressive (BUY/SELL) prints (+∞ without one). */
+  readonly minPx: number;
+  /** Highest price of the window's aggressive prints (−∞ without one). */
+  readonly maxPx: number;
+  /** Market-wide velocity at `t` ({@link TapeEngine.velocity}). */
+  readonly velocity: number;
+}
+
 /**
  * The TapeEngine of spec §3. Stateless between snaps; holds its parameters and a small scratch buffer for the
  * distinct-price count of sweep clusters.
@@ -209,18 +223,88 @@ export class TapeEngine {
       throw new TapeError('invalid_range', from, to, cap, level);
     }
     if (!Number.isFinite(level)) throw new TapeError('non_finite_level', from, to, cap, level);
+    const window = this.#window(trades, from, to, t, velocity ?? null);
+    return this.#metrics(trades, window, level, out);
+  }
 
+  /**
+   * The level-independent part of {@link evaluate} at `t`, computed once per snap: the prints of `(t − W_t, t]`,
+   * the price range of its aggressive prints and the market-wide velocity. {@link evaluateWindow} then gives each
+   * level's metrics (the same values as {@link evaluate}); a level whose band holds none of those prices costs O(1).
+   * @throws {TapeError} for an invalid range.
+   *
+   * @example
+   * ```ts
+   * const w = tape.window(view, from, to, t);
+   * const m = tape.evaluateWindow(view, w, 5000);
+   * ```
+   */
+  window(trades: TradeView, from: number, to: number, t: bigint): TapeWindow {
+    const cap = trades.ts.length;
+    if (
+      !isRingRange(from, to, cap) ||
+      trades.price.length !== cap ||
+      trades.size.length !== cap ||
+      trades.aggressor.length !== cap
+    ) {
+      throw new TapeError('invalid_range', from, to, cap, 0);
+    }
+    return this.#window(trades, from, to, t, null);
+  }
+
+  /**
+   * {@link evaluate} for level `level` from a {@link window} of the same `trades` (no print may be added between
+   * the two calls).
+   * @throws {TapeError} for a non-finite level.
+   */
+  evaluateWindow(
+    trades: TradeView,
+    window: TapeWindow,
+    level: number,
+    out: TapeMetrics = createTapeMetrics(),
+  ): TapeMetrics {
+    if (!Number.isFinite(level))
+      throw new TapeError('non_finite_level', window.start, window.end, trades.ts.length, level);
+    return this.#metrics(trades, window, level, out);
+  }
+
+  #window(trades: TradeView, from: number, to: number, t: bigint, velocity: number | null): TapeWindow {
+    const { ts, price, aggressor } = trades;
+    const cap = ts.length;
+    // The prints of (t − W_t, t], found by binary search: the loops compare numbers only.
+    const end = firstAfter(ts, from, to, t);
+    const start = firstAfter(ts, from, end, t - this.wtNs);
+    let minPx = Number.POSITIVE_INFINITY;
+    let maxPx = Number.NEGATIVE_INFINITY;
+    for (let i = start; i < end; i++) {
+      const j = i % cap;
+      const side = aggressor[j] as number;
+      if (side !== AGGRESSOR_BUY && side !== AGGRESSOR_SELL) continue;
+      const px = price[j] as number;
+      if (px < minPx) minPx = px;
+      if (px > maxPx) maxPx = px;
+      if (px !== px) {
+        // A NaN price passes the band test (both comparisons false): never skip the scan then.
+        minPx = Number.NEGATIVE_INFINITY;
+        maxPx = Number.POSITIVE_INFINITY;
+      }
+    }
+    return { start, end, minPx, maxPx, velocity: velocity ?? this.velocity(trades, from, end, t) };
+  }
+
+  #metrics(trades: TradeView, window: TapeWindow, level: number, out: TapeMetrics): TapeMetrics {
     const p = this.params;
     const { ts, price, size, aggressor } = trades;
+    const cap = ts.length;
     const lo = level - p.TAPE_BAND;
     const hi = level + p.TAPE_BAND;
     const gapNs = this.gapNs;
     const distinct = this.distinct;
     const minDistinct = p.SWEEP_MIN_DISTINCT_PRICES;
     const mult = p.FUT_MULTIPLIER;
-    // The prints of (t − W_t, t], found by binary search: the loop below compares numbers only.
-    const end = firstAfter(ts, from, to, t);
-    const start = firstAfter(ts, from, end, t - this.wtNs);
+    const { start } = window;
+    // No aggressive print of the window is in the band (px < lo or px > hi for all): the loop would skip them all.
+    const end = window.maxPx < lo || window.minPx > hi ? start : window.end;
 
     let buyVol = 0;
     let sellVol = 0;
@@ -299,7 +383,7 @@ export class TapeEngine {
     out.imbalance = total > 0 ? (buyVol - sellVol) / total : 0;
     out.buy_vol = buyVol;
     out.sell_vol = sellVol;
-    out.velocity = velocity ?? this.velocity(trades, from, end, t);
+    out.velocity = window.velocity;
     const sweep = out.sweep;
     sweep.detected = bFound;
     sweep.direction = bFound ? (bSide === AGGRESSOR_BUY ? 'UP' : 'DOWN') : 'NONE';

@@ -500,6 +500,38 @@ describe('TapeEngine properties (§3)', () => {
     );
   });
 
+  it('one window per snap serves every level: evaluateWindow equals evaluate and the oracle, far levels included', () => {
+    fc.assert(
+      fc.property(
+        printsArb,
+        snapArb,
+        fc.array(fc.integer({ min: -40, max: 40 }), { maxLength: 6 }),
+        (prints, t, ks) => {
+          const v = view(prints);
+          const w = engine.window(v, 0, prints.length, t);
+          for (const k of ks) {
+            const level = LEVEL + k * 0.25;
+            const m = engine.evaluateWindow(v, w, level);
+            expect(m).toStrictEqual(evalPrints(prints, level, t));
+            const o = oracle(prints, level, t);
+            expect(m.buy_vol).toBe(o.buy_vol);
+            expect(m.sell_vol).toBe(o.sell_vol);
+            expect(m.sweep.detected).toBe(o.sweep.detected);
+          }
+        },
+      ),
+    );
+  });
+
+  it('a NaN price is in every band, as in the plain scan (the window never skips it)', () => {
+    const prints = [pr(at(1), BUY, 5, Number.NaN), pr(at(2), SELL, 3, LEVEL)];
+    const v = view(prints);
+    const w = engine.window(v, 0, prints.length, at(3));
+    expect(engine.evaluateWindow(v, w, LEVEL + 100).buy_vol).toBe(5);
+    expect(engine.evaluateWindow(v, w, LEVEL).buy_vol).toBe(5);
+    expect(engine.evaluateWindow(v, w, LEVEL).sell_vol).toBe(3);
+  });
+
   it('is deterministic and causal: prints after t change nothing at t', () => {
     fc.assert(
       fc.property(printsArb, printsArb, snapArb, (prints, later, t) => {
