@@ -171,6 +171,17 @@ export interface OptionFlowView {
   readonly size: ArrayLike<number>;
 }
 
+/**
+ * Per-contract option-flow sums of {@link MarketState.optionFlowSums}: element `i` belongs to contract `i` of
+ * `optionContracts()` (0 for a contract without entries in the window).
+ */
+export interface OptionFlowSums {
+  /** Σ signed size per contract (customer BUY +, SELL −, unsigned 0). */
+  readonly signed: Float64Array;
+  /** Σ size per contract. */
+  readonly size: Float64Array;
+}
+
 /** Any canonical event MarketState accepts. */
 export type MarketEvent = FuturesTrade | MBP10 | OptionTrade | OptionNBBO;
 
@@ -210,8 +221,6 @@ export class MarketStateError extends Error {
 const NO_TS = -(2n ** 63n);
 /** Later than any int64 clock. */
 const NO_DUE = 2n ** 63n;
-/** "Nothing to evict" on the double time line of the rings. */
-const NEVER = Number.POSITIVE_INFINITY;
 /** Maximum MBP-10 levels per side of a record. */
 const MAX_LEVELS = 10;
 const DEFAULT_RATE = 16;
@@ -243,8 +252,8 @@ abstract class Ring {
   base = 0;
   /** Records `evict` always keeps (the mid history keeps its as-of anchor). */
   keep = 0;
-  /** Set when a push gives the ring a record it could drop (its {@link due} became finite). */
-  arm: { armed: boolean } = { armed: true };
+  /** Called when a push finds the ring full, before it grows: the owner evicts what left the retention. */
+  onFull: (() => void) | null = null;
   /** Origin (high word) of the double time line, shared by MarketState's rings. */
   epoch: { hi: number } = { hi: 0 };
   /** `ts` as ns since the epoch (doubles, exact): what eviction compares, allocation-free. */
@@ -264,8 +273,9 @@ abstract class Ring {
   get to(): number {
     return this.head + this.count;
   }
-  /** Physical slot for a new record (grows when full). */
-  protected slot(ts: bigint): number {
+  /** Physical slot for a new record at `ts` (`rel`: the same time as ns since the epoch; grows when full). */
+  protected slot(ts: bigint, rel: number): number {
+    if (this.count === this.cap) this.onFull?.();
     if (this.count === this.cap) {
       const cap = this.cap * 2;
       this.ts = regrow(this.ts, (n) => new BigInt64Array(n), this.head, this.count, cap);
@@ -276,15 +286,9 @@ abstract class Ring {
     }
     const j = (this.head + this.count) % this.cap;
     this.ts[j] = ts;
-    this.rel[j] = nsSince(ts, this.epoch.hi);
+    this.rel[j] = rel;
     this.count++;
-    if (this.count === this.keep + 1) this.arm.armed = true;
     return j;
-  }
-  /** Earliest clock (epoch ns) at which `evict(clock − retention, keep)` drops a record ({@link NEVER} if none can). */
-  due(retention: number): number {
-    if (this.count <= this.keep) return NEVER;
-    return (this.rel[(this.head + this.keep) % this.cap] as number) + retention;
   }
   /** The epoch moved forward by `delta` ns: shift the retained records' epoch times. */
   rebase(delta: number): void {
@@ -335,8 +339,8 @@ class TradeRing extends Ring implements TradeView {
     this.size = new Float64Array(this.cap);
     this.aggressor = new Int8Array(this.cap);
   }
-  push(ts: bigint, price: number, size: number, aggressor: number): void {
-    const j = this.slot(ts);
+  push(ts: bigint, rel: number, price: number, size: number, aggressor: number): void {
+    const j = this.slot(ts, rel);
     this.price[j] = price;
     this.size[j] = size;
     this.aggressor[j] = aggressor;
@@ -363,8 +367,8 @@ class FlowRing extends Ring implements DepthFlowView {
     this.filled = new Float64Array(this.cap);
     this.pulled = new Float64Array(this.cap);
   }
-  push(ts: bigint, side: number, tick: number, added: number, filled: number, pulled: number): void {
-    const j = this.slot(ts);
+  push(ts: bigint, rel: number, side: number, tick: number, added: number, filled: number, pulled: number): void {
+    const j = this.slot(ts, rel);
     this.side[j] = side;
     this.tick[j] = tick;
     this.added[j] = added;
@@ -394,9 +398,9 @@ class ValueRing extends Ring implements L1OfiView, MidHistoryView {
   get mid(): Float64Array {
     return this.value;
   }
-  push(ts: bigint, value: number): void {
+  push(ts: bigint, rel: number, value: number): void {
     // slot() may regrow the ring and replace `value`: take the slot before reading the column.
-    const j = this.slot(ts);
+    const j = this.slot(ts, rel);
     this.value[j] = value;
   }
   protected growColumns(cap: number): void {
@@ -414,11 +418,30 @@ class OptionFlowRing extends Ring implements OptionFlowView {
     this.signed = new Float64Array(this.cap);
     this.size = new Float64Array(this.cap);
   }
-  push(ts: bigint, contract: number, signed: number, size: number): void {
-    const j = this.slot(ts);
+  push(ts: bigint, rel: number, contract: number, signed: number, size: number): void {
+    const j = this.slot(ts, rel);
     this.contract[j] = contract;
     this.signed[j] = signed;
     this.size[j] = size;
+  }
+  /**
+   * {@link Ring.evict} that first subtracts the dropped entries from the per-contract running sums; returns how
+   * many dropped entries were not exact integers.
+   */
+  evictSums(cutoff: number, signed: Float64Array, size: Float64Array): number {
+    let inexact = 0;
+    let i = this.head;
+    for (let k = 0; k < this.count && (this.rel[i] as number) <= cutoff; k++) {
+      const c = this.contract[i] as number;
+      const u = this.signed[i] as number;
+      const v = this.size[i] as number;
+      if (!(exactAddend(u) && exactAddend(v))) inexact++;
+      signed[c] = (signed[c] as number) - u;
+      size[c] = (size[c] as number) - v;
+      if (++i === this.cap) i = 0;
+    }
+    this.evict(cutoff);
+    return inexact;
   }
   protected growColumns(cap: number): void {
     const { head, count } = this;
@@ -439,8 +462,8 @@ class PoolRing extends Ring {
     this.tick = new Int32Array(this.cap);
     this.rem = new Float64Array(this.cap);
   }
-  push(ts: bigint, side: number, tick: number, size: number): void {
-    const j = this.slot(ts);
+  push(ts: bigint, rel: number, side: number, tick: number, size: number): void {
+    const j = this.slot(ts, rel);
     this.side[j] = side;
     this.tick[j] = tick;
     this.rem[j] = size;
@@ -505,6 +528,22 @@ class BookState implements BarrierBookView {
     for (let i = 0; i < this.bidCount; i++) this.bidTick[i] = Math.round((this.bidPx[i] ?? 0) / tickSize);
     for (let i = 0; i < this.askCount; i++) this.askTick[i] = Math.round((this.askPx[i] ?? 0) / tickSize);
   }
+}
+
+/** An addend whose running sums stay exact: an integer of magnitude below 2³² (sums stay far below 2⁵³). */
+function exactAddend(x: number): boolean {
+  return Number.isInteger(x) && Math.abs(x) < 4294967296;
+}
+
+/** Index of price `p` in the first `n` entries of `px`, or −1. */
+function indexOf(px: Float64Array, n: number, p: number): number {
+  for (let k = 0; k < n; k++) if (px[k] === p) return k;
+  return -1;
+}
+
+/** A size the in-place book update may add exactly: a positive safe integer. */
+function sizeOk(q: number): boolean {
+  return q > 0 && Number.isSafeInteger(q);
 }
 
 /** Insert `(p, q)` into the sorted prefix (ascending for `dir = 1`, descending for −1); returns the new count. */
@@ -600,6 +639,9 @@ export class MarketState {
   #bookTs = NO_TS;
   #pruneTs = NO_TS;
   #lastMid = Number.NaN;
+  /** Raw entries `(bid_px, bid_sz, ask_px, ask_sz)` of the last applied record of `F`; `#rawN` entries, −1: none. */
+  readonly #raw = new Float64Array(4 * MAX_LEVELS);
+  #rawN = -1;
   // qTop of the expiring contract
   #qBid = 0;
   #qAsk = 0;
@@ -612,9 +654,12 @@ export class MarketState {
   readonly #flow: FlowRing;
   readonly #l1: ValueRing;
   readonly #flowSums: FlowWindowSums;
-  /** No ring drops a record before this clock (epoch ns) unless one was armed by a push since. */
-  #evictDue = NEVER;
-  readonly #arm = { armed: true };
+  /**
+   * Retention eviction is pending at the clock: the rings and window sums are brought to the clock lazily, by
+   * the first query that reads them or a push into a full ring ({@link #settle}), so an event costs no
+   * eviction work. Eviction is monotone in the clock, so the result equals evicting at every `advanceClock`.
+   */
+  #unsettled = false;
   /** Origin of the rings' double time line: the high word of the trade date's start (moved at each rollover). */
   readonly #epoch = { hi: 0 };
   /** The clock in epoch ns. */
@@ -660,6 +705,16 @@ export class MarketState {
   #optionRevision = 0;
   readonly #contractIndex = new Map<string, number>();
   readonly #optFlow: OptionFlowRing;
+  /**
+   * Running per-contract sums of the option flow ring's retained entries, i.e. over `(clock − W_g, clock]` once
+   * settled: added at each push, subtracted when the ring drops the entry. `#optInexact` counts retained entries
+   * that are not exact integer addends (then {@link optionFlowSums} sums the ring instead).
+   */
+  #optSigned = new Float64Array(64);
+  #optSize = new Float64Array(64);
+  #optInexact = 0;
+  /** An inexact addend went through the running sums: rebuild them from the ring once none is retained. */
+  #optRebuild = false;
 
   constructor(params: MarketStateParams = DEFAULT_CONFIG, options: MarketStateOptions = {}) {
     this.params = params;
@@ -683,17 +738,34 @@ export class MarketState {
     this.#l1Sums = new L1WindowSums(ofiNs);
     const flowSums = this.#flowSums;
     const l1Sums = this.#l1Sums;
+    // Every read settles pending eviction first (a caller may keep this object across advanceClock calls).
+    const settle = () => this.#settle();
     this.#windowSums = {
-      l1: (i) => l1Sums.sum(i),
-      depth: (i) => flowSums.total(i),
-      depthAt: (i, tick) => flowSums.signedAt(i, tick),
-      netAt: (side, tick) => flowSums.netAt(side, tick),
-      fillAt: (side, tick) => flowSums.fillAt(side, tick),
+      l1: (i) => {
+        settle();
+        return l1Sums.sum(i);
+      },
+      depth: (i) => {
+        settle();
+        return flowSums.total(i);
+      },
+      depthAt: (i, tick) => {
+        settle();
+        return flowSums.signedAt(i, tick);
+      },
+      netAt: (side, tick) => {
+        settle();
+        return flowSums.netAt(side, tick);
+      },
+      fillAt: (side, tick) => {
+        settle();
+        return flowSums.fillAt(side, tick);
+      },
     };
     this.#mids = new ValueRing(size(params.MID_RETENTION_S));
     this.#mids.keep = 1;
     this.#optFlow = new OptionFlowRing(size(params.W_g));
-    for (const ring of [this.#trades, this.#flow, this.#l1, this.#mids, this.#optFlow]) ring.arm = this.#arm;
+    for (const ring of [this.#trades, this.#flow, this.#l1, this.#mids, this.#optFlow]) ring.onFull = settle;
     for (const ring of this.#rings()) ring.epoch = this.#epoch;
     this.#tradeNsRel = Number(this.#tradeNs);
     this.#flowNsRel = Number(this.#flowNs);
@@ -738,9 +810,9 @@ export class MarketState {
     // Step 2: spot and trade ring.
     this.#spot = price;
     this.#spotTs = ts;
-    this.#trades.push(ts, price, ev.size, ev.aggressor);
+    this.#trades.push(ts, this.#clockRel, price, ev.size, ev.aggressor);
     // Step 3: passive pool.
-    if (this.#hasBook && side !== 0) this.#pool.push(ts, side, Math.round(price / this.#tick), ev.size);
+    if (this.#hasBook && side !== 0) this.#pool.push(ts, this.#clockRel, side, Math.round(price / this.#tick), ev.size);
     // Step 4: context.
     const day = this.#day;
     const days = this.#tradeDays;
@@ -797,36 +869,144 @@ export class MarketState {
       this.#bookTs = ts;
     }
     const old = this.#book;
-    const next = this.#next;
-    next.load(ev.levels, this.#tick, this.#depth);
-    if (!this.#hasBook || ev.is_snapshot) {
-      this.#pool.clear();
-    } else {
+    const levels = ev.levels;
+    if (this.#hasBook && !ev.is_snapshot) {
       this.#pool.prune(this.#pruneTs);
+      // Most records change one raw entry's size (or nothing visible): update the book in place. The raw
+      // entries are compared by value (never by object identity), so this path is exact for any input.
+      if (this.#rawN === levels.length && this.#applySizeChange(ts, levels)) return;
+      const next = this.#next;
+      this.#loadRaw(next, levels);
       this.#diff(ts, old, next);
-      const e = ofiL1Increment(
-        old.bidPx[0] ?? 0,
-        old.bidCount > 0 ? (old.bidSz[0] ?? 0) : 0,
-        old.askPx[0] ?? 0,
-        old.askCount > 0 ? (old.askSz[0] ?? 0) : 0,
-        next.bidPx[0] ?? 0,
-        next.bidCount > 0 ? (next.bidSz[0] ?? 0) : 0,
-        next.askPx[0] ?? 0,
-        next.askCount > 0 ? (next.askSz[0] ?? 0) : 0,
-      );
-      this.#l1.push(ts, e);
-      this.#l1Sums.add(this.#clockRel, e);
+      this.#pushL1(ts, old, next);
+      this.#book = next;
+      this.#next = old;
+      this.#pushMid(ts, next);
+      return;
     }
+    const next = this.#next;
+    this.#loadRaw(next, levels);
+    this.#pool.clear();
     this.#book = next;
     this.#next = old;
     this.#hasBook = true;
-    if (next.bidCount > 0 && next.askCount > 0) {
-      const bb = next.bidPx[0] ?? 0;
-      const ba = next.askPx[0] ?? 0;
+    this.#pushMid(ts, next);
+  }
+
+  /** Load `levels` into `book` and remember the raw entries for {@link #applySizeChange}. */
+  #loadRaw(book: BookState, levels: MBP10['levels']): void {
+    book.load(levels, this.#tick, this.#depth);
+    const n = levels.length;
+    const raw = this.#raw;
+    this.#rawN = n <= MAX_LEVELS ? n : -1;
+    for (let i = 0; i < n && i < MAX_LEVELS; i++) {
+      const l = levels[i];
+      if (l === undefined) {
+        this.#rawN = -1;
+        return;
+      }
+      raw[4 * i] = l.bid_px;
+      raw[4 * i + 1] = l.bid_sz;
+      raw[4 * i + 2] = l.ask_px;
+      raw[4 * i + 3] = l.ask_sz;
+    }
+  }
+
+  /**
+   * §1.2 steps 3–6 when the record differs from the previous raw entries in at most one entry and only in the
+   * sizes of populated prices (integers): the populated prices, the visible bounds and the mid are unchanged, so
+   * the only depth-flow record is `Δ` at that price per side, exactly what {@link #diff} of the full states
+   * gives. Returns false (nothing changed) when the record needs the full path.
+   */
+  #applySizeChange(ts: bigint, levels: MBP10['levels']): boolean {
+    const raw = this.#raw;
+    const n = levels.length;
+    let changed = -1;
+    for (let i = 0; i < n; i++) {
+      const l = levels[i];
+      if (l === undefined) return false;
+      const r = 4 * i;
+      if (l.bid_px !== raw[r] || l.bid_sz !== raw[r + 1] || l.ask_px !== raw[r + 2] || l.ask_sz !== raw[r + 3]) {
+        if (changed >= 0) return false;
+        changed = i;
+      }
+    }
+    const book = this.#book;
+    const bidPx0 = book.bidPx[0] as number;
+    const bidSz0 = book.bidCount > 0 ? (book.bidSz[0] as number) : 0;
+    const askPx0 = book.askPx[0] as number;
+    const askSz0 = book.askCount > 0 ? (book.askSz[0] as number) : 0;
+    if (changed >= 0) {
+      const l = levels[changed] as MBP10['levels'][number];
+      const r = 4 * changed;
+      const bq = raw[r + 1] as number;
+      const aq = raw[r + 3] as number;
+      const bidDelta = l.bid_sz !== bq;
+      const askDelta = l.ask_sz !== aq;
+      // Same prices, populated before and after, integer sizes: otherwise the full path.
+      if (l.bid_px !== raw[r] || l.ask_px !== raw[r + 2]) return false;
+      if (bidDelta && !(l.bid_px > 0 && sizeOk(l.bid_sz) && sizeOk(bq))) return false;
+      if (askDelta && !(l.ask_px > 0 && sizeOk(l.ask_sz) && sizeOk(aq))) return false;
+      if (bidDelta) {
+        raw[r + 1] = l.bid_sz;
+        const k = indexOf(book.bidPx, book.bidCount, l.bid_px);
+        if (k >= 0) {
+          const q = l.bid_sz - bq;
+          book.bidSz[k] = (book.bidSz[k] as number) + q;
+          this.#record(ts, FLOW_SIDE_BID, book.bidTick[k] as number, q);
+        }
+      }
+      if (askDelta) {
+        raw[r + 3] = l.ask_sz;
+        const k = indexOf(book.askPx, book.askCount, l.ask_px);
+        if (k >= 0) {
+          const q = l.ask_sz - aq;
+          book.askSz[k] = (book.askSz[k] as number) + q;
+          this.#record(ts, FLOW_SIDE_ASK, book.askTick[k] as number, q);
+        }
+      }
+    }
+    const e = ofiL1Increment(
+      bidPx0,
+      bidSz0,
+      askPx0,
+      askSz0,
+      book.bidPx[0] as number,
+      book.bidCount > 0 ? (book.bidSz[0] as number) : 0,
+      book.askPx[0] as number,
+      book.askCount > 0 ? (book.askSz[0] as number) : 0,
+    );
+    this.#l1.push(ts, this.#clockRel, e);
+    this.#l1Sums.add(this.#clockRel, e);
+    this.#pushMid(ts, book);
+    return true;
+  }
+
+  /** §1.2 step 5: the best-level OFI of `old → next`. */
+  #pushL1(ts: bigint, old: BookState, next: BookState): void {
+    const e = ofiL1Increment(
+      old.bidPx[0] as number,
+      old.bidCount > 0 ? (old.bidSz[0] as number) : 0,
+      old.askPx[0] as number,
+      old.askCount > 0 ? (old.askSz[0] as number) : 0,
+      next.bidPx[0] as number,
+      next.bidCount > 0 ? (next.bidSz[0] as number) : 0,
+      next.askPx[0] as number,
+      next.askCount > 0 ? (next.askSz[0] as number) : 0,
+    );
+    this.#l1.push(ts, this.#clockRel, e);
+    this.#l1Sums.add(this.#clockRel, e);
+  }
+
+  /** §1.2 step 6: append the mid when the book is valid and its mid changed. */
+  #pushMid(ts: bigint, book: BookState): void {
+    if (book.bidCount > 0 && book.askCount > 0) {
+      const bb = book.bidPx[0] as number;
+      const ba = book.askPx[0] as number;
       if (bb < ba) {
         const mid = (bb + ba) / 2;
         if (mid !== this.#lastMid) {
-          this.#mids.push(ts, mid);
+          this.#mids.push(ts, this.#clockRel, mid);
           this.#lastMid = mid;
         }
       }
@@ -888,7 +1068,22 @@ export class MarketState {
         }
       }
     }
-    this.#optFlow.push(ts, index, u, ev.size);
+    this.#optFlow.push(ts, this.#clockRel, index, u, ev.size);
+    if (index >= this.#optSigned.length) {
+      const grow = (a: Float64Array) => {
+        const b = new Float64Array(2 * a.length);
+        b.set(a);
+        return b;
+      };
+      this.#optSigned = grow(this.#optSigned);
+      this.#optSize = grow(this.#optSize);
+    }
+    this.#optSigned[index] = (this.#optSigned[index] as number) + u;
+    this.#optSize[index] = (this.#optSize[index] as number) + ev.size;
+    if (!(exactAddend(u) && exactAddend(ev.size))) {
+      this.#optInexact++;
+      this.#optRebuild = true;
+    }
   }
 
   /** Option NBBO: accepted and ordered (advances the clock), otherwise ignored (§0.4). */
@@ -903,6 +1098,7 @@ export class MarketState {
    * @throws {MarketStateError} when `t` is earlier than the current clock.
    */
   advanceClock(t: bigint): void {
+    if (t === this.#clock) return; // idempotent at the same time
     if (t < this.#clock) throw new MarketStateError('clock_regression', t, this.#clock);
     this.#clock = t;
     if (this.#session === null || t >= this.#sessionEnd) this.#rollover(t);
@@ -911,29 +1107,23 @@ export class MarketState {
       if (this.#barDay >= this.#minAllowedDay) this.#pushClose(this.#barTick, this.#barDay);
       this.#barEnd = NO_DUE;
     }
-    // Eviction.
-    // Eviction runs on the double time line (exact; no bigint allocated per event).
-    const tr = nsSince(t, this.#epoch.hi);
-    this.#clockRel = tr;
-    // The window sums subtract what leaves their windows while the rings still hold it.
+    // Eviction runs on the double time line (exact; no bigint allocated per event), lazily (#settle).
+    this.#clockRel = nsSince(t, this.#epoch.hi);
+    this.#unsettled = true;
+  }
+
+  /** §1.4 step 3 at the clock: the window sums subtract what leaves their windows, then the rings drop it. */
+  #settle(): void {
+    if (!this.#unsettled) return;
+    this.#unsettled = false;
+    const tr = this.#clockRel;
     this.#flowSums.evict(this.#flow, tr);
     this.#l1Sums.evict(this.#l1, tr);
-    // The rings: one comparison per event unless something can leave.
-    if (tr >= this.#evictDue || this.#arm.armed) {
-      this.#trades.evict(tr - this.#tradeNsRel);
-      this.#flow.evict(tr - this.#flowNsRel);
-      this.#l1.evict(tr - this.#flowNsRel);
-      this.#mids.evict(tr - this.#midNsRel, 1);
-      this.#optFlow.evict(tr - this.#wgNsRel);
-      this.#evictDue = Math.min(
-        this.#trades.due(this.#tradeNsRel),
-        this.#flow.due(this.#flowNsRel),
-        this.#l1.due(this.#flowNsRel),
-        this.#mids.due(this.#midNsRel),
-        this.#optFlow.due(this.#wgNsRel),
-      );
-      this.#arm.armed = false;
-    }
+    this.#trades.evict(tr - this.#tradeNsRel);
+    this.#flow.evict(tr - this.#flowNsRel);
+    this.#l1.evict(tr - this.#flowNsRel);
+    this.#mids.evict(tr - this.#midNsRel, 1);
+    this.#optInexact -= this.#optFlow.evictSums(tr - this.#wgNsRel, this.#optSigned, this.#optSize);
   }
 
   #rollover(t: bigint): void {
@@ -947,7 +1137,6 @@ export class MarketState {
       for (const ring of this.#rings()) ring.rebase(delta);
       this.#flowSums.rebase(delta);
       this.#l1Sums.rebase(delta);
-      this.#evictDue -= delta;
     }
     const contracts = sessionContracts(date, this.params);
     const roll = this.#front !== null && contracts.front !== this.#front;
@@ -968,6 +1157,10 @@ export class MarketState {
     this.#optionRevision++;
     this.#contractIndex.clear();
     this.#optFlow.clear();
+    this.#optSigned.fill(0);
+    this.#optSize.fill(0);
+    this.#optInexact = 0;
+    this.#optRebuild = false;
     this.#qTs = NO_TS;
     if (roll) {
       this.#hasBook = false;
@@ -1062,12 +1255,12 @@ export class MarketState {
 
   #record(ts: bigint, side: number, tick: number, delta: number): void {
     if (delta > 0) {
-      this.#flow.push(ts, side, tick, delta, 0, 0);
+      this.#flow.push(ts, this.#clockRel, side, tick, delta, 0, 0);
       this.#flowSums.add(this.#clockRel, side, tick, delta, 0, 0);
     } else if (delta < 0) {
       const lost = -delta;
       const filled = this.#pool.consume(side, tick, lost);
-      this.#flow.push(ts, side, tick, 0, filled, lost - filled);
+      this.#flow.push(ts, this.#clockRel, side, tick, 0, filled, lost - filled);
       this.#flowSums.add(this.#clockRel, side, tick, 0, filled, lost - filled);
     }
   }
@@ -1146,26 +1339,32 @@ export class MarketState {
 
   /** Trade ring columns (`TradeView`). */
   tradeView(): TradeView {
+    this.#settle();
     return this.#trades;
   }
   /** `[from, to)` of the trades in `(t − W, t]` (`W` in s); without arguments all retained trades. */
   tradeRange(t?: bigint, W?: number): [number, number] {
+    this.#settle();
     return rangeOf(this.#trades, t, W);
   }
   /** Depth-flow ring columns (`DepthFlowView`). */
   flowView(): DepthFlowView {
+    this.#settle();
     return this.#flow;
   }
   /** `[from, to)` of the depth-flow records in `(t − W, t]`; without arguments all retained records. */
   flowRange(t?: bigint, W?: number): [number, number] {
+    this.#settle();
     return rangeOf(this.#flow, t, W);
   }
   /** L1-OFI ring columns (`L1OfiView`). */
   l1OfiView(): L1OfiView {
+    this.#settle();
     return this.#l1;
   }
   /** `[from, to)` of the L1-OFI records in `(t − W, t]`; without arguments all retained records. */
   l1Range(t?: bigint, W?: number): [number, number] {
+    this.#settle();
     return rangeOf(this.#l1, t, W);
   }
   /**
@@ -1175,42 +1374,51 @@ export class MarketState {
    * non-integer size reached the flow through the typed API): scan the rings then.
    */
   windowSums(): (OfiWindowSums & BarrierWindowSums) | null {
+    this.#settle();
     return this.#flowSums.exact && this.#l1Sums.exact ? this.#windowSums : null;
   }
   /** Mid history columns (`MidHistoryView`). */
   midView(): MidHistoryView {
+    this.#settle();
     return this.#mids;
   }
   /** `[from, to)` of the retained mid history (including the as-of anchor). */
   midRange(): [number, number] {
+    this.#settle();
     return [this.#mids.from, this.#mids.to];
   }
   /** Option flow ring columns. */
   optionFlowView(): OptionFlowView {
+    this.#settle();
     return this.#optFlow;
   }
   /** `[from, to)` of the option flow entries in `(t − W, t]`; without arguments all retained entries. */
   optionFlowRange(t?: bigint, W?: number): [number, number] {
+    this.#settle();
     return rangeOf(this.#optFlow, t, W);
   }
 
   /** `midAsOf(s)`: last recorded valid mid with `ts ≤ s`, or null. */
   midAsOf(s: bigint): number | null {
+    this.#settle();
     const r = this.#mids;
     const i = r.firstAfter(r.from, r.to, s);
     return i === r.from ? null : (r.value[(i - 1) % r.cap] ?? null);
   }
   /** `ofiL1(t, W)`: Σ `e` over `(t − W, t]`. */
   ofiL1(t: bigint, W: number): number {
+    this.#settle();
     return ofiL1Sum(this.#l1, this.#l1.from, this.#l1.to, t - secondsToNs(W), t);
   }
   /** `ofiPrice(t, W, lo?, hi?)`: Σ ±(added − filled − pulled) over `(t − W, t]`, optionally price-filtered. */
   ofiPrice(t: bigint, W: number, lo = Number.NEGATIVE_INFINITY, hi = Number.POSITIVE_INFINITY): number {
+    this.#settle();
     const f = this.#flow;
     return ofiPriceSum(f, f.from, f.to, t - secondsToNs(W), t, lo, hi, this.#tick);
   }
   /** `depthFlow(t, W, side, lo, hi)`: per tick with records, ascending tick. */
   depthFlow(t: bigint, W: number, side: number, lo: number, hi: number): TickFlow[] {
+    this.#settle();
     const f = this.#flow;
     const [from, to] = f.range(t - secondsToNs(W), t);
     const sums = new Map<number, { n: number; f: number }>();
@@ -1233,6 +1441,7 @@ export class MarketState {
     lo = Number.NEGATIVE_INFINITY,
     hi = Number.POSITIVE_INFINITY,
   ): { ts: bigint; price: number; size: number; aggressor: number }[] {
+    this.#settle();
     const r = this.#trades;
     const [from, to] = r.range(t - secondsToNs(W), t);
     const out: { ts: bigint; price: number; size: number; aggressor: number }[] = [];
@@ -1310,8 +1519,58 @@ export class MarketState {
   optionContracts(): readonly OptionContractState[] {
     return this.#contracts;
   }
+  /**
+   * `optionFlowIn(t, W)` as per-contract columns: `signed[i]` and `size[i]` are Σ signed size and Σ size of the
+   * option-flow entries of contract `i` of {@link optionContracts} in `(t − W, t]` (0 without entries), exactly
+   * what {@link optionFlowIn} gives (integer sums). At the clock with `W = W_g` (the snap's fuel window) it reads
+   * running sums kept as entries arrive and leave, O(contracts); any other `(t, W)`, or sizes that are not exact
+   * integers, sum the ring. The arrays are views of buffers the next event or call reuses: read, don't keep.
+   *
+   * @example
+   * ```ts
+   * ms.advanceClock(t);
+   * const { signed, size } = ms.optionFlowSums(t, config.W_g);
+   * ms.optionContracts().forEach((c, i) => console.log(c.option_symbol, signed[i], size[i]));
+   * ```
+   */
+  optionFlowSums(t: bigint, W: number): OptionFlowSums {
+    this.#settle();
+    const n = this.#contracts.length;
+    const wNs = secondsToNs(W);
+    if (t === this.#clock && wNs === this.#wgNs && this.#optInexact === 0) {
+      if (this.#optRebuild) this.#rebuildOptionSums();
+      return { signed: this.#optSigned.subarray(0, n), size: this.#optSize.subarray(0, n) };
+    }
+    const signed = new Float64Array(n);
+    const size = new Float64Array(n);
+    const r = this.#optFlow;
+    const [from, to] = r.range(t - wNs, t);
+    for (let i = from; i < to; i++) {
+      const j = i % r.cap;
+      const c = r.contract[j] as number;
+      if (c >= n) continue;
+      signed[c] = (signed[c] as number) + (r.signed[j] as number);
+      size[c] = (size[c] as number) + (r.size[j] as number);
+    }
+    return { signed, size };
+  }
+  /** Recompute the running option-flow sums from the retained entries (all exact integers again). */
+  #rebuildOptionSums(): void {
+    this.#optRebuild = false;
+    const signed = this.#optSigned.fill(0);
+    const size = this.#optSize.fill(0);
+    const r = this.#optFlow;
+    for (let i = r.from; i < r.to; i++) {
+      const j = i % r.cap;
+      const c = r.contract[j] as number;
+      signed[c] = (signed[c] as number) + (r.signed[j] as number);
+      size[c] = (size[c] as number) + (r.size[j] as number);
+    }
+  }
+
   /** `optionFlowIn(t, W)`: per contract with entries in `(t − W, t]`, Σ signed size and Σ size. */
   optionFlowIn(t: bigint, W: number): OptionFlowSum[] {
+    this.#settle();
     const r = this.#optFlow;
     const [from, to] = r.range(t - secondsToNs(W), t);
     const signed = new Map<number, OptionFlowSum>();
