@@ -196,6 +196,10 @@ export class GammaBookBuilder {
   #rights: OptionRight[] = [];
   #front: string | null = null;
   #basis: number | null = null;
+  /** Input indices of the options on the front month in [D31] order (their order never depends on the basis). */
+  #onFront: number[] = [];
+  /** Input indices of the options on another underlying, in [D31] order at the basis of {@link #basis}. */
+  #onOther: number[] = [];
   /** Input index of each sorted position of the included contracts. */
   #order = new Int32Array(0);
   #included = 0;
@@ -212,7 +216,8 @@ export class GammaBookBuilder {
   build(contracts: readonly GammaContract[], market: GammaMarket, config: GammaConfig): GammaBook {
     const spot = market.spot;
     if (spot === null) return emptyBook(contracts, market);
-    if (!this.#orderHolds(contracts, market)) this.#sort(contracts, market);
+    if (!this.#sameContracts(contracts, market)) this.#sort(contracts, market);
+    else if (!Object.is(market.basis, this.#basis)) this.#place(contracts, market);
     const n = this.#included;
     const placedStrike = new Float64Array(n);
     const shiftArr = new Float64Array(n);
@@ -276,11 +281,10 @@ export class GammaBookBuilder {
     };
   }
 
-  /** True when the last sort still orders `contracts` (same identities by position, front month and basis). */
-  #orderHolds(contracts: readonly GammaContract[], market: GammaMarket): boolean {
+  /** True when `contracts` are the ones of the last sort (same identities by position) and the front month is too. */
+  #sameContracts(contracts: readonly GammaContract[], market: GammaMarket): boolean {
     const n = contracts.length;
-    if (n !== this.#symbols.length || market.frontMonth !== this.#front || !Object.is(market.basis, this.#basis))
-      return false;
+    if (n !== this.#symbols.length || market.frontMonth !== this.#front) return false;
     for (let i = 0; i < n; i++) {
       const c = contracts[i] as GammaContract;
       if (
@@ -294,56 +298,91 @@ export class GammaBookBuilder {
     return true;
   }
 
+  /** New contract list: split by underlying, sort the front-month options once, then place at the basis. */
   #sort(contracts: readonly GammaContract[], market: GammaMarket): void {
-    let missing = false;
-    const included: { i: number; placed: number; c: GammaContract }[] = [];
-    for (let i = 0; i < contracts.length; i++) {
-      const c = contracts[i] as GammaContract;
-      let shift = 0;
-      if (c.underlying_contract !== market.frontMonth) {
-        if (market.basis === null) {
-          missing = true;
-          continue;
-        }
-        shift = market.basis;
-      }
-      included.push({ i, placed: c.strike + shift, c });
-    }
-    included.sort((a, b) =>
-      compareContractOrder(
-        a.placed,
-        a.c.right,
-        a.c.underlying_contract,
-        a.c.option_symbol,
-        b.placed,
-        b.c.right,
-        b.c.underlying_contract,
-        b.c.option_symbol,
-      ),
-    );
-    for (let k = 1; k < included.length; k++) {
-      const e = (included[k] as (typeof included)[number]).c;
-      const prev = (included[k - 1] as (typeof included)[number]).c;
-      if (prev.option_symbol === e.option_symbol && prev.underlying_contract === e.underlying_contract) {
-        // Forget the identities: the next build must sort (and throw) again.
-        this.#symbols = [];
-        throw new RangeError(
-          `buildGammaBook: contract ${e.underlying_contract}/${e.option_symbol} appears twice; merge its inventory first`,
-        );
-      }
-    }
-    this.#order = Int32Array.from(included, (e) => e.i);
-    this.#keys = Object.freeze(included.map((e) => strikeKey(e.placed)));
-    this.#included = included.length;
-    this.#missing = missing;
     this.#symbols = contracts.map((c) => c.option_symbol);
     this.#underlyings = contracts.map((c) => c.underlying_contract);
     this.#strikes = contracts.map((c) => c.strike);
     this.#rights = contracts.map((c) => c.right);
     this.#front = market.frontMonth;
-    this.#basis = market.basis;
     this.#lnK = Float64Array.from(contracts, (c) => (c.strike > 0 ? Math.log(c.strike) : 0));
+    const onFront: number[] = [];
+    const onOther: number[] = [];
+    for (let i = 0; i < contracts.length; i++)
+      ((contracts[i] as GammaContract).underlying_contract === market.frontMonth ? onFront : onOther).push(i);
+    onFront.sort((a, b) => compareAt(contracts, a, 0, b, 0));
+    this.#onFront = onFront;
+    this.#onOther = onOther;
+    this.#basis = null;
+    try {
+      this.#place(contracts, market);
+    } catch (error) {
+      // Forget the identities: the next build must sort (and throw) again.
+      this.#symbols = [];
+      throw error;
+    }
   }
+
+  /**
+   * Place at `market.basis`: the options on the other underlying keep their order unless equal placed strikes
+   * now tie differently (checked in one pass, re-sorted if so); the two sorted runs are merged. The [D31] order is
+   * total over distinct contracts, so the result is the one sort of all included contracts.
+   */
+  #place(contracts: readonly GammaContract[], market: GammaMarket): void {
+    const basis = market.basis;
+    const other = basis === null ? [] : this.#onOther;
+    const b = basis ?? 0;
+    for (let k = 1; k < other.length; k++) {
+      if (compareAt(contracts, other[k - 1] as number, b, other[k] as number, b) > 0) {
+        other.sort((x, y) => compareAt(contracts, x, b, y, b));
+        break;
+      }
+    }
+    const front = this.#onFront;
+    const n = front.length + other.length;
+    const order = new Int32Array(n);
+    const keys: string[] = new Array(n);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < n; k++) {
+      const takeFront =
+        j >= other.length ||
+        (i < front.length && compareAt(contracts, front[i] as number, 0, other[j] as number, b) < 0);
+      const index = takeFront ? (front[i++] as number) : (other[j++] as number);
+      order[k] = index;
+      keys[k] = strikeKey((contracts[index] as GammaContract).strike + (takeFront ? 0 : b));
+    }
+    for (let k = 1; k < n; k++) {
+      const e = contracts[order[k] as number] as GammaContract;
+      const prev = contracts[order[k - 1] as number] as GammaContract;
+      if (prev.option_symbol === e.option_symbol && prev.underlying_contract === e.underlying_contract) {
+        throw new RangeError(
+          `buildGammaBook: contract ${e.underlying_contract}/${e.option_symbol} appears twice; merge its inventory first`,
+        );
+      }
+    }
+    this.#order = order;
+    this.#keys = Object.freeze(keys);
+    this.#included = n;
+    this.#missing = basis === null && this.#onOther.length > 0;
+    this.#basis = basis;
+  }
+}
+
+/** [D31] comparison of input contracts `a` and `b` placed with shifts `sa` and `sb`. */
+function compareAt(contracts: readonly GammaContract[], a: number, sa: number, b: number, sb: number): number {
+  const x = contracts[a] as GammaContract;
+  const y = contracts[b] as GammaContract;
+  return compareContractOrder(
+    x.strike + sa,
+    x.right,
+    x.underlying_contract,
+    x.option_symbol,
+    y.strike + sb,
+    y.right,
+    y.underlying_contract,
+    y.option_symbol,
+  );
 }
 
 /** The book of a snap without spot: nothing included; flags options on `Q` left out for a null basis. */
