@@ -264,9 +264,6 @@ export class LevelSignalService {
   /** RTH `[start, end)` per trade date (the last few dates looked up). */
   readonly #rthOf = new Map<string, { start: bigint; end: bigint }>();
 
-  /** Per-contract Σ signed / Σ size in the fuel window (scratch of {@link #gammaContracts}). */
-  #recentSigned = new Float64Array(0);
-  #recentVolume = new Float64Array(0);
   /** The {@link GammaContract}s of the last snap, per inventory index, and the inventory they belong to. */
   #gc: GammaContract[] = [];
   #gcInventory: readonly OptionContractState[] | null = null;
@@ -418,31 +415,13 @@ export class LevelSignalService {
 
   /**
    * The inventory as {@link GammaContract}s at `t`: Σ signed and Σ sizes of each contract's option trades in
-   * `(t − W_g, t]` (the flow ring scanned once, into per-contract scratch), σ from {@link #sigmas}. A contract's
+   * `(t − W_g, t]` (MarketState's running sums), σ from {@link #sigmas}. A contract's
    * object is kept from the previous snap while none of its fields changed (most snaps change a few contracts).
    */
   #gammaContracts(inventory: readonly OptionContractState[], sigmas: readonly number[], t: bigint): GammaContract[] {
-    const ms = this.#ms;
     const n = inventory.length;
-    if (this.#recentSigned.length < n) {
-      this.#recentSigned = new Float64Array(Math.max(n, 2 * this.#recentSigned.length));
-      this.#recentVolume = new Float64Array(this.#recentSigned.length);
-    }
-    const rs = this.#recentSigned;
-    const rv = this.#recentVolume;
-    rs.fill(0, 0, n);
-    rv.fill(0, 0, n);
-    const view = ms.optionFlowView();
-    const [from, to] = ms.optionFlowRange(t, this.params.W_g);
-    const cap = view.ts.length;
-    for (let i = from; i < to; i++) {
-      const j = i % cap;
-      const c = view.contract[j] as number;
-      if (c < n) {
-        rs[c] = (rs[c] as number) + (view.signed[j] as number);
-        rv[c] = (rv[c] as number) + (view.size[j] as number);
-      }
-    }
+    // Exact running sums of the W_g window (integer sizes), indexed like the inventory.
+    const { signed: rs, size: rv } = this.#ms.optionFlowSums(t, this.params.W_g);
     if (this.#gcInventory !== inventory) {
       this.#gcInventory = inventory;
       this.#gc = [];
