@@ -1,5 +1,6 @@
 // The cursor path of the normalizer and the pipeline's fast path give exactly what the object path gives,
 // the dup-ordinal counter matches a plain map, and stopping a pipeline early closes its sources.
+import type { MarketEvent, MBP10 } from '@spymaster/schemas';
 import { etToNs } from '@spymaster/schemas/time';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -136,6 +137,99 @@ describe('DbnNormalizer.normalizeCursor', () => {
     );
     // The generator reaches every event type (a property over only dropped records would prove little).
     expect(Math.min(...Object.values(produced))).toBeGreaterThan(0);
+  });
+});
+
+describe('MBP-10 level reuse', () => {
+  // Books as the vendor sends them: each record of an instrument changes a few levels of its previous one
+  // (sometimes to the same value, sometimes to an empty side), interleaved with other instruments.
+  // A change replaces a level, or moves one field a little (a price by its low or its high word).
+  const changeArb = fc.oneof(
+    levelArb.map((level) => ({ level })),
+    fc.record({
+      field: fc.constantFrom('bid_px', 'ask_px', 'bid_sz', 'ask_sz'),
+      delta: fc.constantFrom(0, 1, -1, 2 ** 32, -(2 ** 32)),
+    }),
+  );
+  const stepArb = fc.record({
+    id: fc.constantFrom(FUT, FUT, FUT, FUT_NEXT, 77),
+    dt: fc.integer({ min: 0, max: 3 }),
+    sequence: fc.integer({ min: 0, max: 3 }),
+    changes: fc.array(fc.tuple(fc.integer({ min: 0, max: 9 }), changeArb), { maxLength: 3 }),
+  });
+  const booksArb = fc.tuple(fc.array(levelArb, { minLength: 10, maxLength: 10 }), fc.array(stepArb, { maxLength: 80 }));
+
+  type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
+  type Level = ValueOf<typeof levelArb>;
+  type Step = ValueOf<typeof stepArb>;
+
+  function bookRecords([initial, steps]: [Level[], Step[]]): DbnRecord<'bigint'>[] {
+    const last = new Map<number, Level[]>();
+    let ts = T;
+    return steps.map(({ id, dt, sequence, changes }) => {
+      const levels = [...(last.get(id) ?? initial)];
+      for (const [i, change] of changes) {
+        const level = { ...(levels[i] as Level) };
+        if ('level' in change) Object.assign(level, change.level);
+        else if (change.field === 'bid_px' || change.field === 'ask_px') {
+          level[change.field] = BigInt.asIntN(64, level[change.field] + BigInt(change.delta));
+        } else level[change.field] = Math.max(0, (level[change.field] + change.delta) % 2 ** 32);
+        levels[i] = level;
+      }
+      last.set(id, levels);
+      ts += BigInt(dt);
+      const record = {
+        length: 92,
+        rtype: 10,
+        publisher_id: 1,
+        instrument_id: id,
+        ts_event: ts,
+        record_type: 'Mbp10Msg',
+        price: 6_850_000_000_000n,
+        size: 1,
+        action: 'A',
+        side: 'B',
+        flags: 0,
+        depth: 0,
+        ts_recv: ts + 500n,
+        ts_in_delta: 0,
+        sequence,
+        levels,
+      };
+      return record as unknown as DbnRecord<'bigint'>;
+    });
+  }
+
+  it('gives the levels of the plain definition, sharing the objects of unchanged levels', () => {
+    let shared = 0;
+    fc.assert(
+      fc.property(booksArb, (books) => {
+        const bytes = encodeDbn(metadata, bookRecords(books));
+        const objects = new DbnNormalizer({ mappings: metadata.mappings, source: 'sim' });
+        const cursor = new DbnNormalizer({ mappings: metadata.mappings, source: 'sim' });
+        const expected = decodeDbn(bytes).records.map((r) => objects.normalize(r));
+        const actual: (MarketEvent | null)[] = [];
+        forEachRecordSync(bytes, {}, (c) => actual.push(cursor.normalizeCursor(c)));
+        expect(JSON.stringify(actual, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))).toBe(
+          JSON.stringify(expected, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v)),
+        );
+        // A level object is shared only between books of one symbol, and only while it is equal.
+        const bySymbol = new Map<string, MBP10>();
+        const owner = new Map<object, string>();
+        for (const event of actual) {
+          if (event === null || !('levels' in event)) continue;
+          const previous = bySymbol.get(event.symbol);
+          event.levels.forEach((level, i) => {
+            expect(owner.get(level) ?? event.symbol).toBe(event.symbol);
+            owner.set(level, event.symbol);
+            if (previous?.levels[i] === level) shared++;
+          });
+          bySymbol.set(event.symbol, event);
+        }
+      }),
+      { numRuns: 200 },
+    );
+    expect(shared).toBeGreaterThan(0);
   });
 });
 

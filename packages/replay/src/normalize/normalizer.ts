@@ -7,6 +7,7 @@
  * @module
  */
 import {
+  type BookLevel,
   type Config,
   DEFAULT_CONFIG,
   type EventSource,
@@ -159,6 +160,68 @@ function aggressorOfChar(code: number): -1 | 0 | 1 {
   return code === CHAR_B ? 1 : code === CHAR_A ? -1 : 0;
 }
 
+/** Words (i32) of one MBP-10 level that its {@link BookLevel} depends on: bid_px, ask_px (2 each), bid_sz, ask_sz. */
+const LEVEL_WORDS = 6;
+
+/** A {@link BookLevel} of the raw level at `p`: an empty side (price `UNDEF_PRICE`) reads as price 0, size 0. */
+function bookLevelAt(view: DataView, p: number): BookLevel {
+  const bidEmpty = isUndefAt(view, p + O_BID_PX);
+  const askEmpty = isUndefAt(view, p + O_ASK_PX);
+  return {
+    bid_px: bidEmpty ? 0 : pointsAt(view, p + O_BID_PX),
+    bid_sz: bidEmpty ? 0 : view.getUint32(p + O_BID_SZ, true),
+    ask_px: askEmpty ? 0 : pointsAt(view, p + O_ASK_PX),
+    ask_sz: askEmpty ? 0 : view.getUint32(p + O_ASK_SZ, true),
+  };
+}
+
+/**
+ * The MBP-10 levels last read for one futures symbol: their raw words and the {@link BookLevel} objects built
+ * from them. Consecutive books of a symbol mostly differ in one or two levels, so a level whose words did not
+ * change reuses the previous event's object (canonical events are immutable: sharing is invisible), which
+ * saves most of the allocation of an MBP-10 event (decision D-302).
+ */
+class LevelMemo {
+  readonly #words = new Int32Array(MBP10_LEVELS * LEVEL_WORDS);
+  readonly #levels: (BookLevel | null)[] = new Array<BookLevel | null>(MBP10_LEVELS).fill(null);
+
+  /** The 10 levels of the MBP-10 record whose first level is at `at`: unchanged levels are the last objects. */
+  read(view: DataView, at: number): BookLevel[] {
+    const words = this.#words;
+    const memo = this.#levels;
+    const levels: BookLevel[] = [];
+    for (let i = 0, p = at, w = 0; i < MBP10_LEVELS; i++, p += PAIR_SIZE, w += LEVEL_WORDS) {
+      const bidLo = view.getInt32(p + O_BID_PX, true);
+      const bidHi = view.getInt32(p + O_BID_PX + 4, true);
+      const askLo = view.getInt32(p + O_ASK_PX, true);
+      const askHi = view.getInt32(p + O_ASK_PX + 4, true);
+      const bidSz = view.getInt32(p + O_BID_SZ, true);
+      const askSz = view.getInt32(p + O_ASK_SZ, true);
+      let level = memo[i] as BookLevel | null;
+      if (
+        level === null ||
+        words[w] !== bidLo ||
+        words[w + 1] !== bidHi ||
+        words[w + 2] !== askLo ||
+        words[w + 3] !== askHi ||
+        words[w + 4] !== bidSz ||
+        words[w + 5] !== askSz
+      ) {
+        level = bookLevelAt(view, p);
+        memo[i] = level;
+        words[w] = bidLo;
+        words[w + 1] = bidHi;
+        words[w + 2] = askLo;
+        words[w + 3] = askHi;
+        words[w + 4] = bidSz;
+        words[w + 5] = askSz;
+      }
+      levels.push(level);
+    }
+    return levels;
+  }
+}
+
 /** What {@link DbnNormalizer} resolved a market record's instrument to. */
 const DROPPED = 0;
 const FUTURE = 1;
@@ -230,6 +293,10 @@ export class DbnNormalizer {
   #keyHi = 0;
   #keyLo = 0;
   #keySeq = 0;
+  /** The last MBP-10 levels of each futures symbol (cursor path), and the last one used. */
+  readonly #levelMemos = new Map<string, LevelMemo>();
+  #memoSymbol = '';
+  #memo: LevelMemo | null = null;
   /** Bigint record readers for the records the cursor path hands to {@link normalize}. */
   #objects: ReaderCache | null = null;
 
@@ -293,6 +360,18 @@ export class DbnNormalizer {
       }
     }
     return `${stream.prefix}${ts}-${seq}-${ordinal}`;
+  }
+
+  #bookLevels(symbol: string): LevelMemo {
+    if (symbol === this.#memoSymbol && this.#memo !== null) return this.#memo;
+    let memo = this.#levelMemos.get(symbol);
+    if (memo === undefined) {
+      memo = new LevelMemo();
+      this.#levelMemos.set(symbol, memo);
+    }
+    this.#memoSymbol = symbol;
+    this.#memo = memo;
+    return memo;
   }
 
   #tradeDate(ts: bigint): string {
@@ -450,6 +529,9 @@ export class DbnNormalizer {
    * bit-identical) without building the record object. Trades, MBP-1 and MBP-10 records take the fast path;
    * other records are read as objects and passed to {@link normalize}.
    *
+   * Events are immutable: an MBP-10 level that did not change since the symbol's previous book is the same
+   * `BookLevel` object as in that book's event (D-302). Copy an event's levels before changing them.
+   *
    * @example
    * ```ts
    * const normalizer = new DbnNormalizer({ mappings: stream.metadata?.mappings, instruments });
@@ -496,17 +578,7 @@ export class DbnNormalizer {
       }
       if (layout === MBP10_MSG) {
         if (this.#futures.role(symbol, ts, true) === null) return this.#drop('not_front_month');
-        const levels: MBP10['levels'] = [];
-        for (let i = 0, p = at + O_LEVELS; i < MBP10_LEVELS; i++, p += PAIR_SIZE) {
-          const bidEmpty = isUndefAt(view, p + O_BID_PX);
-          const askEmpty = isUndefAt(view, p + O_ASK_PX);
-          levels.push({
-            bid_px: bidEmpty ? 0 : pointsAt(view, p + O_BID_PX),
-            bid_sz: bidEmpty ? 0 : view.getUint32(p + O_BID_SZ, true),
-            ask_px: askEmpty ? 0 : pointsAt(view, p + O_ASK_PX),
-            ask_sz: askEmpty ? 0 : view.getUint32(p + O_ASK_SZ, true),
-          });
-        }
+        const levels = this.#bookLevels(symbol).read(view, at + O_LEVELS);
         const event: MBP10 = {
           event_id: this.#eventId('MB', symbol, ts),
           ts_event_ns: ts,
