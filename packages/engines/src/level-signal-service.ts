@@ -253,7 +253,8 @@ export class LevelSignalService {
   readonly #dwellNs: bigint;
   #group: MarketEvent[] = [];
   #groupTs = NO_TS;
-  #appliedThrough = NO_TS;
+  /** `appliedThrough + 1` (exclusive bound, so an event needs no bigint arithmetic), or NO_TS before any. */
+  #appliedBelow = NO_TS;
   #nextSnap = NO_TS;
   #levelState = new Map<LevelKind, LevelState>();
   #detectors = new Map<LevelKind, TouchDetector>();
@@ -311,18 +312,21 @@ export class LevelSignalService {
     if (this.#groupTs !== NO_TS && ts < this.#groupTs) {
       throw new LateEventError('before_open_group', event.event_id, ts, this.#groupTs);
     }
-    if (this.#appliedThrough !== NO_TS && ts <= this.#appliedThrough) {
-      throw new LateEventError('not_after_watermark', event.event_id, ts, this.#appliedThrough);
+    if (this.#appliedBelow !== NO_TS && ts < this.#appliedBelow) {
+      throw new LateEventError('not_after_watermark', event.event_id, ts, this.#appliedBelow - 1n);
     }
     if (this.#nextSnap === NO_TS) this.#nextSnap = ceilTo(ts, this.#snapNs);
     if (ts === this.#groupTs) {
-      if (!this.#group.some((e) => e.event_id === event.event_id)) this.#group.push(event);
+      const group = this.#group;
+      const id = event.event_id;
+      for (let i = 0; i < group.length; i++) if ((group[i] as MarketEvent).event_id === id) return [];
+      group.push(event);
       return [];
     }
     this.#applyGroup();
-    this.#appliedThrough = ts - 1n;
-    const out = this.#emitThrough(this.#appliedThrough);
-    this.#group = [event];
+    this.#appliedBelow = ts;
+    const out = this.#emitBelow(ts);
+    this.#group.push(event);
     this.#groupTs = ts;
     return out;
   }
@@ -330,8 +334,10 @@ export class LevelSignalService {
   /** §9.1 `advanceTo(w)`: no event with `ts ≤ w` will arrive any more; emits every due grid point `≤ w`. */
   advanceTo(watermarkNs: bigint): LevelsSignalsPayload[] {
     if (this.#groupTs !== NO_TS && this.#groupTs <= watermarkNs) this.#applyGroup();
-    if (watermarkNs > this.#appliedThrough) this.#appliedThrough = watermarkNs;
-    return this.#emitThrough(this.#appliedThrough);
+    // NO_TS stands for "applied through −1" (as the bound of the original `appliedThrough`).
+    const below = this.#appliedBelow === NO_TS ? 0n : this.#appliedBelow;
+    if (watermarkNs >= below) this.#appliedBelow = watermarkNs + 1n;
+    return this.#emitBelow(this.#appliedBelow === NO_TS ? 0n : this.#appliedBelow);
   }
 
   #applyGroup(): void {
@@ -351,7 +357,7 @@ export class LevelSignalService {
       }
       for (const e of group) this.#applyEvent(e);
     }
-    this.#group = [];
+    group.length = 0;
     this.#groupTs = NO_TS;
   }
 
@@ -499,11 +505,12 @@ export class LevelSignalService {
     return out;
   }
 
-  #emitThrough(limit: bigint): LevelsSignalsPayload[] {
+  /** Emit every due grid point `< bound` (the applied events are those before `bound`). */
+  #emitBelow(bound: bigint): LevelsSignalsPayload[] {
     const out: LevelsSignalsPayload[] = [];
     if (this.#nextSnap === NO_TS) return out;
     const emitFrom = this.params.EMIT_FROM_NS ?? null;
-    while (this.#nextSnap <= limit) {
+    while (this.#nextSnap < bound) {
       const t = this.#nextSnap;
       const date = this.#tradeDate(t);
       const rth = this.#rth(date);
