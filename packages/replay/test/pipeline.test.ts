@@ -1,12 +1,19 @@
 // End to end: DBN streams of futures and options → canonical events in canonical order, with quotes.
-import { compareEventIds, type MarketEvent } from '@spymaster/schemas';
+import { compareEventIds, formatEventId, type MarketEvent } from '@spymaster/schemas';
 import { etToNs } from '@spymaster/schemas/time';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { UNDEF_PRICE } from '../src/dbn/constants.js';
 import type { Metadata } from '../src/dbn/metadata.js';
 import type { DbnRecord, Mbp1Msg, Mbp10Msg, TradeMsg } from '../src/dbn/records.js';
 import { definitionFromDbn } from '../src/normalize/normalizer.js';
-import { canonicalEvents, emptyPipelineStats, loadDefinitions, type RecordSource } from '../src/normalize/pipeline.js';
+import {
+  canonicalEvents,
+  compareCanonicalEvents,
+  emptyPipelineStats,
+  loadDefinitions,
+  type RecordSource,
+} from '../src/normalize/pipeline.js';
 
 const T = etToNs('2025-11-03', '10:00');
 const px = (points: number) => BigInt(Math.round(points * 4)) * 250_000_000n;
@@ -143,5 +150,37 @@ describe('canonicalEvents', () => {
     const defs = source([]);
     const map = await loadDefinitions([defs]);
     expect(map.size).toBe(0);
+  });
+});
+
+describe('compareCanonicalEvents', () => {
+  // Events reduced to what the comparison reads; the type shows in the fields (levels, option_symbol, bid_sz).
+  const eventArb = fc
+    .record({
+      tag: fc.constantFrom('FT', 'OT', 'MB', 'ON'),
+      future: fc.constantFrom('ESZ5', 'ESH6'),
+      option: fc.constantFrom('E1AX5 C6850', 'E1AX5 P6850', 'E1AX5 C685'),
+      dt: fc.integer({ min: 0, max: 2 }),
+      seq: fc.option(fc.integer({ min: 0, max: 2 }).map(BigInt)),
+      dup: fc.integer({ min: 0, max: 11 }),
+    })
+    .map(({ tag, future, option, dt, seq, dup }) => {
+      const ts = T + BigInt(dt);
+      const symbol = tag === 'FT' || tag === 'MB' ? future : option;
+      const event_id = formatEventId({ tag, symbol, ts_event_ns: ts, seq, dup_ordinal: dup });
+      const common = { event_id, ts_event_ns: ts };
+      if (tag === 'FT') return { ...common, symbol, seq } as unknown as MarketEvent;
+      if (tag === 'MB') return { ...common, symbol, levels: [], seq } as unknown as MarketEvent;
+      if (tag === 'OT') return { ...common, option_symbol: option, price: 1, seq } as unknown as MarketEvent;
+      return { ...common, option_symbol: option, bid_px: 1, bid_sz: 1, seq } as unknown as MarketEvent;
+    });
+
+  it('orders events as their ids do (compareEventIds)', () => {
+    fc.assert(
+      fc.property(eventArb, eventArb, (a, b) => {
+        expect(Math.sign(compareCanonicalEvents(a, b))).toBe(Math.sign(compareEventIds(a.event_id, b.event_id)));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

@@ -74,19 +74,14 @@ function add(into: Partial<Record<string, number>>, from: Partial<Record<string,
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + (v ?? 0);
 }
 
-const TYPE_RANK: Readonly<Record<string, number>> = { FT: 0, OT: 1, MB: 2, ON: 3 };
-
-/** `TYPE_RANK` of an id's two-letter tag, read without slicing the id. */
-function rankOfId(id: string): number {
-  const c0 = id.charCodeAt(0);
-  const c1 = id.charCodeAt(1);
-  if (c0 === 77 && c1 === 66) return 2; // MB
-  if (c0 === 70 && c1 === 84) return 0; // FT
-  if (c0 === 79) {
-    if (c1 === 84) return 1; // OT
-    if (c1 === 78) return 3; // ON
-  }
-  return TYPE_RANK[id.slice(0, 2)] as number;
+/**
+ * The type rank (FT 0 < OT 1 < MB 2 < ON 3) of an event, told by its fields: the id's two-letter tag says the
+ * same, but reading a character of an id built by concatenation first flattens the whole string.
+ */
+function rankOf(event: MarketEvent): number {
+  if ('levels' in event) return 2;
+  if ('option_symbol' in event) return 'bid_sz' in event ? 3 : 1;
+  return 0;
 }
 
 function dupOrdinal(id: string): number {
@@ -99,8 +94,8 @@ function dupOrdinal(id: string): number {
  */
 export function compareCanonicalEvents(a: MarketEvent, b: MarketEvent): number {
   if (a.ts_event_ns !== b.ts_event_ns) return a.ts_event_ns < b.ts_event_ns ? -1 : 1;
-  const ra = rankOfId(a.event_id);
-  const rb = rankOfId(b.event_id);
+  const ra = rankOf(a);
+  const rb = rankOf(b);
   if (ra !== rb) return ra - rb;
   if (a.seq !== b.seq) {
     if (a.seq === null) return 1;
@@ -111,6 +106,15 @@ export function compareCanonicalEvents(a: MarketEvent, b: MarketEvent): number {
   const sb = 'symbol' in b ? b.symbol : b.option_symbol;
   if (sa !== sb) return sa < sb ? -1 : 1;
   return dupOrdinal(a.event_id) - dupOrdinal(b.event_id);
+}
+
+/**
+ * `a.event_id === b.event_id` for events of the normalizer, whose ids encode their `ts_event_ns` and `seq`:
+ * those are compared first, so the ids (concatenated strings, which a comparison of contents first flattens)
+ * are compared only for events that could be duplicates.
+ */
+function sameEventId(a: MarketEvent, b: MarketEvent): boolean {
+  return a.ts_event_ns === b.ts_event_ns && a.seq === b.seq && a.event_id === b.event_id;
 }
 
 const BATCH = 1024;
@@ -280,7 +284,7 @@ async function* mergeCanonical(
   const live: number[] = [];
   for (let i = 0; i < sources.length; i++) if (await refill(i)) live.push(i);
   const quotes = new OptionQuoteAttacher();
-  let lastId = '';
+  let last: MarketEvent | undefined;
   let merged = 0;
   let out: MarketEvent[] = [];
   while (live.length > 0) {
@@ -314,11 +318,11 @@ async function* mergeCanonical(
       }
       p++;
       // Equal ids are adjacent after the merge: drop the repeats (redeliveries, overlapping files).
-      if (event.event_id === lastId) stats.duplicates++;
+      if (last !== undefined && sameEventId(event, last)) stats.duplicates++;
       else {
-        lastId = event.event_id;
-        // Only option events (ids OT-…, ON-…) concern the quote attacher.
-        out.push(event.event_id.charCodeAt(0) === 79 ? quotes.apply(event) : event);
+        last = event;
+        // Only option events (OT, ON: the ones with an option symbol) concern the quote attacher.
+        out.push('option_symbol' in event ? quotes.apply(event) : event);
       }
       if (++merged === BATCH) {
         merged = 0;
@@ -338,7 +342,8 @@ async function* mergeCanonical(
 /**
  * Canonical events of many DBN streams, in canonical order, with deterministic ids, in batches of up to 1024
  * (the fast path: no await per event). `DbnStream` sources are normalized from the decoder's zero-copy
- * cursor. Stopping early (`break`, `return()`) closes every source.
+ * cursor. Stopping early (`break`, `return()`) closes every source. Events are immutable: MBP-10 events of
+ * one symbol share the `BookLevel` objects of unchanged levels (see `DbnNormalizer.normalizeCursor`).
  *
  * @example
  * ```ts
