@@ -25,7 +25,7 @@ import {
   type Role,
 } from '@spymaster/schemas';
 import { addDays, sessionWindows, tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
-import { BarrierEngine } from './barrier.js';
+import { BarrierEngine, createBarrierMetrics } from './barrier.js';
 import {
   compareContractOrder,
   type FuelMetrics,
@@ -34,12 +34,12 @@ import {
   type GammaContract,
   gammaFlip,
 } from './gamma.js';
-import { KinematicsEngine } from './kinematics.js';
+import { emptyKinematics, KinematicsEngine } from './kinematics.js';
 import { type MarketEvent, MarketState, type OptionContractState } from './market-state.js';
 import { OFIEngine } from './ofi.js';
-import { ScoreEngine } from './score.js';
+import { createCompositeScore, ScoreEngine } from './score.js';
 import { SmootherSet } from './smoothing.js';
-import { TapeEngine } from './tape.js';
+import { createTapeMetrics, TapeEngine } from './tape.js';
 
 const NS_PER_MS = 1_000_000n;
 /** Kind weights of the confluence pressure (§9.7). */
@@ -269,6 +269,11 @@ export class LevelSignalService {
   #gc: GammaContract[] = [];
   #gcInventory: readonly OptionContractState[] | null = null;
   readonly #books = new GammaBookBuilder();
+  // Per-level engine results, overwritten level by level: the payload copies what it keeps.
+  readonly #barrierOut = createBarrierMetrics();
+  readonly #tapeOut = createTapeMetrics();
+  readonly #kinOut = emptyKinematics();
+  readonly #scoreOut = createCompositeScore();
   readonly #levelSource: LevelSource | null;
   #sigmaCache: {
     revision: number;
@@ -622,13 +627,13 @@ export class LevelSignalService {
       const touching = distance <= p.TOUCH_BAND;
       const b =
         sums !== null
-          ? this.#barrier.evaluateSums(sums, bookView, L, direction)
-          : this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction);
-      const tp = this.#tape.evaluateWindow(tradeView, tapeWindow, L);
+          ? this.#barrier.evaluateSums(sums, bookView, L, direction, this.#barrierOut)
+          : this.#barrier.evaluate(flow, flowFrom, flowTo, bookView, t, L, direction, this.#barrierOut);
+      const tp = this.#tape.evaluateWindow(tradeView, tapeWindow, L, this.#tapeOut);
       const fuel = fuelMetrics(book, L, p);
-      const kin = this.#kin.evaluateSamples(mids, L, direction === 'UP' ? 1 : -1);
+      const kin = this.#kin.evaluateSamples(mids, L, direction === 'UP' ? 1 : -1, this.#kinOut);
       const near = sums !== null ? this.#ofi.nearLevelSums(sums, L) : this.#ofi.nearLevel(flow, flowFrom, flowTo, t, L);
-      const sc = this.#score.evaluate(kind, { barrier: b, tape: tp, fuel, direction, distance, t });
+      const sc = this.#score.evaluate(kind, { barrier: b, tape: tp, fuel, direction, distance, t }, this.#scoreOut);
       const sm = st.smoothers;
       const scoreSmooth = sm.break_score.update(sc.break_score_raw, t);
       const velSmooth = sm.velocity.update(tp.velocity, t);
