@@ -355,3 +355,828 @@ function nearestRoot(
   }
   return { best, bestD, outerL, outerR };
 }
+
+/** `1/√(2π)`, the peak of the standard normal density (for the upper bounds of the tracker). */
+const INV_SQRT_2PI = 0.3989422804014327;
+
+/**
+ * Relative rounding slack of the tracker's proofs: the computed `G` at a grid point differs from the exact sum of
+ * the exact terms by far less than this fraction of `Σ|terms|` (a term's relative error is below 1.5e-13/σ√T from
+ * `d1`, ≤ 5e-9 at the smallest σ√T the spec allows — `σ = 0.01` at `T_MIN_S` — plus `n·ε` of the sum).
+ */
+const TRACK_SLACK = 1e-7;
+
+/** Factor applied to every drift and change bound of the tracker (the bounds are rigorous; this covers their own rounding). */
+const TRACK_SAFETY = 2;
+
+/** Largest `ln T` budget of a certified interval (how far `T` may move, in `ln T`, before it is re-certified). */
+const TRACK_LAMBDA_MAX = 0.05;
+
+/** Grid steps beyond each end of the grid certified along with an edge gap (so that small spot moves find cover). */
+const TRACK_PAD = 32;
+
+/** Whether `v` is a multiple of 1/8 small enough that sums and differences of such values are exact. */
+function dyadic(v: number): boolean {
+  return Number.isInteger(v * 8) && Math.abs(v) <= 2 ** 40;
+}
+
+/**
+ * One certified interval of the {@link GammaFlipTracker}: for every real `u` in `[ua, ub]` (`u = x − shift` of the
+ * book's first contract) the computed `G` has sign `sign`, as long as the clock has not advanced more than
+ * `lambda` past `clock` and `M − E` stays above the rounding slack.
+ */
+interface TrackInterval {
+  readonly ua: number;
+  readonly ub: number;
+  readonly sign: number;
+  /** Lower bound of `sign·G_exact` over the interval, for the certified book at any `T` within the budget. */
+  readonly M: number;
+  /** `Σ_c max|term_c|` over the interval at certification, plus the drift bound (for the rounding slack). */
+  readonly sumU: number;
+  /** `ln T` budget. */
+  readonly lambda: number;
+  /** Tracker clock at certification. */
+  readonly clock: number;
+  /** Accumulated bound of the terms of contracts whose `N` or `σ` changed since certification. */
+  E: number;
+}
+
+/** What {@link GammaFlipTracker.stats} counts. */
+export interface GammaFlipTrackerStats {
+  /** Calls of `flip`. */
+  readonly calls: number;
+  /** Calls that rebuilt the tracker state from scratch (first call, contracts added/removed/moved, config change). */
+  readonly rebuilds: number;
+  /** Calls answered by plain {@link gammaFlip} because an assumption of the tracker failed (non-dyadic spot, …). */
+  readonly fallbacks: number;
+  /** Full `G` evaluations (all terms at one grid point; the Γ peaks of all contracts count as one). */
+  readonly evaluations: number;
+  /** Certified intervals whose sign an exact evaluation contradicted (always 0 unless the proof is broken). */
+  readonly contradictions: number;
+}
+
+/**
+ * Incremental `es.hvl` (§4.6) across consecutive snaps: `flip(book, config)` returns exactly (`Object.is`) what
+ * {@link gammaFlip}`(book, config)` returns, for any sequence of books, but reuses the previous snaps' work.
+ *
+ * It keeps intervals of `G` proved one-signed (the certification of {@link gammaFlip}: per-contract bounds from the
+ * unimodality of Γ in `F`), stored in the coordinate `u = x − shift` so that a spot move or a basis move that
+ * shifts every contract alike leaves them in place, each with a rigorous budget:
+ * - time decay: for an unchanged contract `∂ ln Γ / ∂ ln s = d1² − d1·s − 1` (`s = σ√T`) and `∂ ln D_r/∂T = −r`,
+ *   so while every `|ln T_c − ln T_c,cert| ≤ λ` a term moves by at most `U_c·expm1(|r|·T_c·expm1(λ) + λ/2·Q_c)`,
+ *   `U_c` its largest magnitude over the interval, `Q_c ≥ max |d1² − d1·s − 1|` over the interval and the `s` range;
+ * - changed contracts (`N`, `σ`, or a zero `N` becoming non-zero): their old and new terms' largest magnitudes over
+ *   the interval and the remaining `T` range are added to an error `E` (a triangle inequality over the changes).
+ *
+ * An interval stays in use while its proved margin minus `E` exceeds the rounding slack. Each snap evaluates `G`
+ * exactly only where the covered grid points change sign (the root bracket) and in the gaps the intervals leave,
+ * which it certifies anew; the root is then picked as in {@link gammaFlip}. Anything outside its assumptions
+ * (spot or shifts not multiples of 1/8, contracts added, removed or re-ordered, a strike or relative shift changed,
+ * a contract expiring, non-finite inputs, another config) rebuilds the state or answers with {@link gammaFlip}.
+ *
+ * Not thread-safe state: one tracker per stream of snaps.
+ *
+ * @example
+ * ```ts
+ * const tracker = new GammaFlipTracker();
+ * for (const book of books) {
+ *   const hvl = tracker.flip(book, DEFAULT_CONFIG); // === gammaFlip(book, DEFAULT_CONFIG)
+ * }
+ * ```
+ */
+export class GammaFlipTracker {
+  // Config the state was built with.
+  #r = Number.NaN;
+  #mult = Number.NaN;
+  #steps = -1;
+  // Book contracts of the previous call (all of them, active or not), in book order.
+  #n0 = -1;
+  #K = new Float64Array(0);
+  #rel = new Float64Array(0);
+  #sigma = new Float64Array(0);
+  #N = new Float64Array(0);
+  #T = new Float64Array(0);
+  #active = new Uint8Array(0);
+  /** Hoisted terms of the active contracts (those of {@link gridTerms}), updated in place. */
+  #g: GridTerms | null = null;
+  /** Book index of each active contract. */
+  #bookIdx = new Int32Array(0);
+  /** Tracker clock: Σ over calls of `max_c |Δ ln T_c|`. */
+  #clock = 0;
+  #ivs: TrackInterval[] = [];
+  // Per-call scratch.
+  #spot = 0;
+  #shiftRef = 0;
+  #stamp = 0;
+  #exactStamp = new Int32Array(0);
+  #exactV = new Float64Array(0);
+  #exactTerms: (Float64Array | undefined)[] = [];
+  #peakStampArr = new Int32Array(0);
+  #peakX = new Float64Array(0);
+  #peak = new Float64Array(0);
+  #U = new Float64Array(0);
+  #Lmax = new Float64Array(0);
+  #right = new Segs();
+  #leftSegs = new Segs();
+  #lastTOld = Number.NaN;
+  #lastTNew = Number.NaN;
+  #lastDelta = 0;
+  #TdrKey = Number.NaN;
+  #Tdr = 0;
+  #Tsq = 0;
+  #changed = new Int32Array(0);
+  #supQ = 0;
+  #nBest: number | null = null;
+  #nBestD = 0;
+  #nOuterL = 0;
+  #nOuterR = 0;
+  #nHave = false;
+  #nBad = false;
+  #nPrevK = 0;
+  #nPrevS = 0;
+  #nPrevExact = false;
+  #coverLo = 0;
+  // Stats.
+  #calls = 0;
+  #rebuilds = 0;
+  #fallbacks = 0;
+  #evaluations = 0;
+  #contradictions = 0;
+
+  /** Counters since construction (see {@link GammaFlipTrackerStats}). */
+  get stats(): GammaFlipTrackerStats {
+    return {
+      calls: this.#calls,
+      rebuilds: this.#rebuilds,
+      fallbacks: this.#fallbacks,
+      evaluations: this.#evaluations,
+      contradictions: this.#contradictions,
+    };
+  }
+
+  /** Forgets every certified interval (the next call rebuilds). */
+  reset(): void {
+    this.#n0 = -1;
+    this.#TdrKey = Number.NaN;
+    this.#lastTOld = Number.NaN;
+    this.#g = null;
+    this.#ivs = [];
+  }
+
+  /**
+   * `es.hvl` of `book`: bit-identical to {@link gammaFlip}`(book, config)`.
+   *
+   * @example
+   * ```ts
+   * tracker.flip(book, DEFAULT_CONFIG); // 6043.9178 in example F-1
+   * ```
+   */
+  flip(book: GammaBook, config: GammaConfig): number | null {
+    this.#calls++;
+    const spot = book.spot;
+    if (spot === null || book.contracts.length === 0) {
+      this.reset();
+      return null;
+    }
+    const steps = gridSteps(config.FUEL_STRIKE_RANGE);
+    if (config.RISK_FREE_RATE !== this.#r || config.OPTION_MULTIPLIER !== this.#mult || steps !== this.#steps) {
+      this.reset();
+      this.#r = config.RISK_FREE_RATE;
+      this.#mult = config.OPTION_MULTIPLIER;
+      this.#steps = steps;
+    }
+    if (!dyadic(spot) || !Number.isFinite(config.RISK_FREE_RATE) || !this.#update(book, config)) {
+      this.reset();
+      this.#fallbacks++;
+      return gammaFlip(book, config);
+    }
+    const g = this.#g as GridTerms;
+    let pos = false;
+    let neg = false;
+    for (let i = 0; i < g.n; i++) {
+      if ((g.negN[i] as number) > 0) pos = true;
+      else neg = true;
+    }
+    if (!(pos && neg)) return null;
+    this.#spot = spot;
+    this.#shiftRef = book.shift[0] as number;
+    return this.#search(steps);
+  }
+
+  /**
+   * Brings the state to `book`: compares every contract with the previous call, rebuilds on a structural change,
+   * otherwise updates the hoisted terms in place, advances the clock and charges changed contracts to the intervals.
+   * False when the tracker cannot handle the book (then the caller falls back to {@link gammaFlip}).
+   */
+  #update(book: GammaBook, config: GammaConfig): boolean {
+    const cs = book.contracts;
+    const n0 = cs.length;
+    const shift0 = book.shift[0] as number;
+    if (!dyadic(shift0)) return false;
+    let rebuild = n0 !== this.#n0 || this.#g === null;
+    // One pass: structure (strike, relative shift, T > 0), finiteness of what changed, the clock step (largest
+    // |Δ ln T|) and the list of contracts whose N or σ changed.
+    let delta = 0;
+    let nChanged = 0;
+    if (this.#changed.length < n0) this.#changed = new Int32Array(n0);
+    const changed = this.#changed;
+    if (!rebuild) {
+      const K = this.#K;
+      const rel = this.#rel;
+      const Tp = this.#T;
+      for (let i = 0; i < n0; i++) {
+        const c = cs[i] as GammaContract;
+        const T = book.T[i] as number;
+        const To = Tp[i] as number;
+        if (c.strike !== K[i] || book.shift[i] !== shift0 + (rel[i] as number) || T > 0 !== To > 0) {
+          rebuild = true;
+          break;
+        }
+        if (T !== To) {
+          if (!(T - T === 0)) return false;
+          if (T > 0) {
+            let d: number;
+            if (To === this.#lastTOld && T === this.#lastTNew) d = this.#lastDelta;
+            else {
+              d = Math.abs(Math.log(T) - Math.log(To)) * (1 + 1e-9) + 1e-15;
+              this.#lastTOld = To;
+              this.#lastTNew = T;
+              this.#lastDelta = d;
+            }
+            if (d > delta) delta = d;
+          }
+        }
+        if (c.N !== this.#N[i] || c.sigma !== this.#sigma[i]) {
+          if (!(c.N - c.N === 0) || !(c.sigma - c.sigma === 0)) return false;
+          changed[nChanged++] = i;
+        }
+      }
+    }
+    if (rebuild) {
+      for (let i = 0; i < n0; i++) {
+        const c = cs[i] as GammaContract;
+        const T = book.T[i] as number;
+        if (!(c.N - c.N === 0 && c.sigma - c.sigma === 0 && T - T === 0 && c.strike - c.strike === 0)) return false;
+        if (!dyadic(book.shift[i] as number)) return false;
+      }
+      this.#rebuilds++;
+      const g = gridTerms(book, config);
+      if (g === null) return false;
+      this.#n0 = n0;
+      this.#K = new Float64Array(n0);
+      this.#rel = new Float64Array(n0);
+      this.#sigma = new Float64Array(n0);
+      this.#N = new Float64Array(n0);
+      this.#T = new Float64Array(n0);
+      this.#active = new Uint8Array(n0);
+      for (let i = 0; i < n0; i++) {
+        const c = cs[i] as GammaContract;
+        this.#K[i] = c.strike;
+        this.#rel[i] = (book.shift[i] as number) - shift0;
+        this.#sigma[i] = c.sigma;
+        this.#N[i] = c.N;
+        this.#T[i] = book.T[i] as number;
+      }
+      this.#setTerms(g, book);
+      this.#ivs = [];
+      this.#clock = 0;
+      return true;
+    }
+    this.#clock += delta;
+    const clock = this.#clock;
+    if (this.#ivs.length > 0) {
+      let w = 0;
+      for (const iv of this.#ivs) if (clock - iv.clock <= iv.lambda) this.#ivs[w++] = iv;
+      this.#ivs.length = w;
+    }
+    // Changed contracts: charge their old and new terms to every interval.
+    let activeChanged = false;
+    for (let q = 0; q < nChanged; q++) {
+      const i = changed[q] as number;
+      const c = cs[i] as GammaContract;
+      const T = book.T[i] as number;
+      const isActive = c.N !== 0 && c.sigma > 0 && c.strike > 0 && T > 0;
+      if ((this.#active[i] === 1) !== isActive) activeChanged = true;
+      if (this.#ivs.length > 0) this.#charge(i, this.#N[i] as number, this.#sigma[i] as number, c.N, c.sigma, T);
+      this.#N[i] = c.N;
+      this.#sigma[i] = c.sigma;
+    }
+    this.#T.set(book.T.length === n0 ? book.T : book.T.subarray(0, n0));
+    if (activeChanged) {
+      const g = gridTerms(book, config);
+      if (g === null) return false;
+      this.#setTerms(g, book);
+      return true;
+    }
+    // In place: exactly the operations of gridTerms.
+    const g = this.#g as GridTerms;
+    const r = this.#r;
+    const shifts = g.shifts as number[];
+    for (let j = 0; j < g.n; j++) {
+      const i = this.#bookIdx[j] as number;
+      const sigma = (cs[i] as GammaContract).sigma;
+      const T = book.T[i] as number;
+      if (T !== this.#TdrKey) {
+        this.#TdrKey = T;
+        this.#Tdr = Math.exp(-r * T);
+        this.#Tsq = Math.sqrt(T);
+      }
+      g.dr[j] = this.#Tdr;
+      g.sqrtT[j] = this.#Tsq;
+      g.sigma[j] = sigma;
+      g.sst[j] = sigma * this.#Tsq;
+      g.half[j] = (sigma * sigma * T) / 2;
+      g.negN[j] = -(this.#N[i] as number);
+      const sh = book.shift[i] as number;
+      g.shift[j] = sh;
+      shifts[g.shiftOf[j] as number] = sh;
+    }
+    return true;
+  }
+
+  /** Installs freshly built hoisted terms and the active-contract map. */
+  #setTerms(g: GridTerms, book: GammaBook): void {
+    this.#g = g;
+    const n0 = book.contracts.length;
+    this.#bookIdx = new Int32Array(g.n);
+    let j = 0;
+    for (let i = 0; i < n0; i++) {
+      const c = book.contracts[i] as GammaContract;
+      const T = book.T[i] as number;
+      const on = c.N !== 0 && T > 0 && c.sigma > 0 && c.strike > 0;
+      this.#active[i] = on ? 1 : 0;
+      if (on) this.#bookIdx[j++] = i;
+    }
+    const n = g.n;
+    if (this.#U.length < n) {
+      this.#U = new Float64Array(n);
+      this.#Lmax = new Float64Array(n);
+      this.#peakX = new Float64Array(n);
+      this.#peak = new Float64Array(n);
+    }
+    this.#peakStampArr = new Int32Array(n);
+    this.#exactTerms = [];
+    this.#exactStamp = new Int32Array(0);
+  }
+
+  /**
+   * Adds to every interval's `E` a bound of `|term(N_new, σ_new) − term(N_old, σ_old)|` of book contract `i` over
+   * the interval and over the `T` range the interval may still be used at. With both terms live,
+   * `N_n·Γ_n − N_o·Γ_o = (N_n − N_o)·Γ_n + N_o·(Γ_n − Γ_o)` and `|ln Γ_n − ln Γ_o| ≤ Q·|ln(σ_n/σ_o)|` (the same
+   * `∂ ln Γ/∂ ln s` as the time decay, `Q ≥ max |d1² − d1·s − 1|` over the box); else the sum of both magnitudes.
+   */
+  #charge(i: number, No: number, so: number, Nn: number, sn: number, T: number): void {
+    const K = this.#K[i] as number;
+    const rel = this.#rel[i] as number;
+    const live = (N: number, sigma: number): boolean => N !== 0 && sigma > 0 && K > 0 && T > 0;
+    const liveO = live(No, so);
+    const liveN = live(Nn, sn);
+    for (const iv of this.#ivs) {
+      const rem = iv.lambda - (this.#clock - iv.clock);
+      const Flo = iv.ua - rel;
+      const Fhi = iv.ub - rel;
+      let e: number;
+      if (!(Flo > 0)) e = Number.POSITIVE_INFINITY;
+      else if (!liveO || !liveN) {
+        e =
+          (liveO ? Math.abs(No) * this.#supGamma(so, so, K, T, Flo, Fhi, rem) : 0) +
+          (liveN ? Math.abs(Nn) * this.#supGamma(sn, sn, K, T, Flo, Fhi, rem) : 0);
+      } else {
+        const gn = this.#supGamma(sn, sn, K, T, Flo, Fhi, rem);
+        e = Math.abs(Nn - No) * gn;
+        if (sn !== so) {
+          const go = this.#supGamma(so, so, K, T, Flo, Fhi, rem);
+          this.#supGamma(Math.min(so, sn), Math.max(so, sn), K, T, Flo, Fhi, rem);
+          const Q = this.#supQ;
+          e += Math.abs(No) * Math.min(go + gn, go * Math.expm1(Q * Math.abs(Math.log(sn / so))));
+        }
+      }
+      iv.E += TRACK_SAFETY * e;
+    }
+  }
+
+  /**
+   * For `F ∈ [Flo, Fhi]` (`Flo > 0`), `|ln T' − ln T| ≤ rem` and `σ ∈ [sLo, sHi]`: `sup` bounds
+   * `Γ(F, K, T', σ)·mult` (`D_r ≤ max(1, e^{−r·T'})`, `φ(d1) ≤ φ(min |d1|)`, `F·σ√T' ≥ Flo·s_min`; meaningful for
+   * `sLo = sHi`; returned) and `Q` (left in `#supQ`) bounds `|d1² − d1·s − 1|` (`≤ D² + D·s_max + 1`, `D = max|ln F/K|/s_min + s_max/2`).
+   */
+  #supGamma(sLo: number, sHi: number, K: number, T: number, Flo: number, Fhi: number, rem: number): number {
+    const e = Math.exp(rem / 2);
+    const sqT = Math.sqrt(T);
+    const sMin = (sLo * sqT) / e;
+    const sMax = sHi * sqT * e;
+    const lnK = Math.log(K);
+    const La = Math.log(Flo) - lnK;
+    const Lb = Math.log(Fhi) - lnK;
+    let d = La > 0 ? La / sMax : Lb < 0 ? -Lb / sMax - sMax / 2 : 0;
+    d = d * (1 - 1e-9) - 1e-9;
+    if (!(d > 0)) d = 0;
+    const r = this.#r;
+    const dr = r >= 0 ? 1 : Math.exp(-r * T * e * e);
+    const D = Math.max(Math.abs(La), Math.abs(Lb)) / sMin + sMax / 2;
+    this.#supQ = D * D + D * sMax + 1;
+    return (this.#mult * dr * INV_SQRT_2PI * Math.exp(-0.5 * d * d)) / (Flo * sMin);
+  }
+
+  /** Exact `G` at grid index `k` (its per-contract terms kept for certification). */
+  #exact(k: number): number {
+    const off = k + this.#steps + TRACK_PAD;
+    if (this.#exactStamp.length !== 2 * (this.#steps + TRACK_PAD) + 1) {
+      this.#exactStamp = new Int32Array(2 * (this.#steps + TRACK_PAD) + 1);
+      this.#exactV = new Float64Array(this.#exactStamp.length);
+      this.#exactTerms = [];
+    }
+    if (this.#exactStamp[off] === this.#stamp) return this.#exactV[off] as number;
+    const g = this.#g as GridTerms;
+    let t = this.#exactTerms[off];
+    if (t === undefined || t.length < g.n) {
+      t = new Float64Array(g.n);
+      this.#exactTerms[off] = t;
+    }
+    const v = termsAt(g, this.#spot + 0.25 * k, t);
+    this.#evaluations++;
+    this.#exactStamp[off] = this.#stamp;
+    this.#exactV[off] = v;
+    return v;
+  }
+
+  /**
+   * Whether contract `i`'s Γ peak (at `x = K·e^{−1.5σ²T} + shift`, as `certifiedFlip` computes it) lies strictly
+   * inside `(x0, x1)`; computed lazily (once per call and contract) only when `[K·(1 − 1.5σ²T), K] + shift`, which
+   * contains it, meets the interval.
+   */
+  #peakInside(i: number, x0: number, x1: number): boolean {
+    const g = this.#g as GridTerms;
+    const sh = g.shift[i] as number;
+    const K = g.K[i] as number;
+    if (x0 >= K + sh) return false;
+    const sst = g.sst[i] as number;
+    if (x1 <= K * (1 - 1.5 * sst * sst) * (1 - 1e-12) + sh - 1e-9) return false;
+    if (this.#peakStampArr[i] !== this.#stamp) {
+      this.#peakStampArr[i] = this.#stamp;
+      const x = K * Math.exp(-1.5 * sst * sst) + sh;
+      this.#peakX[i] = x;
+      this.#peak[i] = termAt(g, i, x);
+    }
+    const px = this.#peakX[i] as number;
+    return px > x0 && px < x1;
+  }
+
+  /**
+   * Tries to prove `G` one-signed on `[x_k0, x_k1]` from the exact terms at both nodes (as `certifiedFlip` does);
+   * on success stores the interval with its `ln T` budget and returns true.
+   */
+  #certify(k0: number, k1: number): boolean {
+    const v0 = this.#exact(k0);
+    const v1 = this.#exact(k1);
+    if (!((v0 > 0 && v1 > 0) || (v0 < 0 && v1 < 0))) return false;
+    const off = this.#steps + TRACK_PAD;
+    const a = this.#exactTerms[k0 + off] as Float64Array;
+    const b = this.#exactTerms[k1 + off] as Float64Array;
+    const g = this.#g as GridTerms;
+    const n = g.n;
+    const x0 = this.#spot + 0.25 * k0;
+    const x1 = this.#spot + 0.25 * k1;
+    const U = this.#U;
+    let pLo = 0;
+    let pHi = 0;
+    let mLo = 0;
+    let mHi = 0;
+    for (let i = 0; i < n; i++) {
+      const ta = a[i] as number;
+      const tb = b[i] as number;
+      const inside = k1 > k0 && this.#peakInside(i, x0, x1);
+      if ((g.negN[i] as number) > 0) {
+        const hi = inside ? Math.max(ta, tb, this.#peak[i] as number) : Math.max(ta, tb);
+        pLo += Math.min(ta, tb);
+        pHi += hi;
+        U[i] = hi;
+      } else {
+        const lo = inside ? Math.min(ta, tb, this.#peak[i] as number) : Math.min(ta, tb);
+        mLo -= Math.max(ta, tb);
+        mHi -= lo;
+        U[i] = -lo;
+      }
+    }
+    const sumU = pHi + mHi;
+    let sign: number;
+    let m0: number;
+    if (v0 > 0 && pLo - mHi > HVL_CERT_FLOOR + 2 * TRACK_SLACK * sumU) {
+      sign = 1;
+      m0 = pLo - mHi;
+    } else if (v0 < 0 && mLo - pHi > HVL_CERT_FLOOR + 2 * TRACK_SLACK * sumU) {
+      sign = -1;
+      m0 = mLo - pHi;
+    } else return false;
+    // Budget: half of the spare margin for the time decay, half for changed contracts.
+    const target = (m0 - HVL_CERT_FLOOR - 2 * TRACK_SLACK * sumU) / 2;
+    const Lmax = this.#Lmax;
+    const absR = Math.abs(this.#r);
+    let lnF0 = 0;
+    let lnF1 = 0;
+    let shPrev = Number.NaN;
+    let S1 = 0;
+    for (let i = 0; i < n; i++) {
+      const sh = g.shift[i] as number;
+      if (sh !== shPrev) {
+        shPrev = sh;
+        const F0 = x0 - sh;
+        if (!(F0 > 0)) return this.#store(x0, x1, sign, m0, sumU, 0, 0);
+        lnF0 = Math.log(F0);
+        lnF1 = Math.log(x1 - sh);
+      }
+      const lnK = g.lnK[i] as number;
+      const L = Math.max(Math.abs(lnF0 - lnK), Math.abs(lnF1 - lnK));
+      Lmax[i] = L;
+      const s = g.sst[i] as number;
+      const D = L / s + s / 2;
+      const T = (g.sqrtT[i] as number) ** 2;
+      S1 += (U[i] as number) * (absR * T + (D * D + D * s + 1) / 2);
+    }
+    let lambda = S1 > 0 ? Math.min(TRACK_LAMBDA_MAX, target / S1) : TRACK_LAMBDA_MAX;
+    for (let tries = 0; tries < 4; tries++) {
+      const drift = this.#drift(lambda);
+      if (TRACK_SAFETY * drift * (1 + 2 * TRACK_SLACK) <= target) {
+        return this.#store(x0, x1, sign, m0 - TRACK_SAFETY * drift, sumU + TRACK_SAFETY * drift, lambda, 0);
+      }
+      lambda /= 4;
+    }
+    return this.#store(x0, x1, sign, m0, sumU, 0, 0);
+  }
+
+  /**
+   * `Σ_c U_c·expm1(ρ_c)` with `ρ_c = |r|·T_c·expm1(λ) + λ/2·Q_c`, `Q_c = D² + D·s_max + 1`,
+   * `D = L_c/s_min + s_max/2 ≥ max |d1|` (`L_c` the largest `|ln F − ln K|` over the interval, `s` within
+   * `e^{±λ/2}` of `σ√T`).
+   */
+  #drift(lambda: number): number {
+    const g = this.#g as GridTerms;
+    const e = Math.exp(lambda / 2);
+    const eT = Math.expm1(lambda);
+    const absR = Math.abs(this.#r);
+    let drift = 0;
+    for (let i = 0; i < g.n; i++) {
+      const s = g.sst[i] as number;
+      const sMin = s / e;
+      const sMax = s * e;
+      const D = (this.#Lmax[i] as number) / sMin + sMax / 2;
+      const T = (g.sqrtT[i] as number) ** 2;
+      const rho = absR * T * eT + (lambda / 2) * (D * D + D * sMax + 1);
+      drift += (this.#U[i] as number) * Math.expm1(rho);
+    }
+    return drift;
+  }
+
+  #store(x0: number, x1: number, sign: number, M: number, sumU: number, lambda: number, E: number): true {
+    const ua = x0 - this.#shiftRef;
+    const ub = x1 - this.#shiftRef;
+    const ivs = this.#ivs;
+    let lo = 0;
+    let hi = ivs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ivs[mid] as TrackInterval).ua < ua) lo = mid + 1;
+      else hi = mid;
+    }
+    ivs.splice(lo, 0, { ua, ub, sign, M, sumU, lambda, clock: this.#clock, E });
+    return true;
+  }
+
+  /** Index of the last usable interval with `ua ≤ u` (−1 if none). */
+  #find(u: number): number {
+    const ivs = this.#ivs;
+    let lo = 0;
+    let hi = ivs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ivs[mid] as TrackInterval).ua <= u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  /** Whether an interval's proof still holds at this call. */
+  #usable(iv: TrackInterval): boolean {
+    return this.#clock - iv.clock <= iv.lambda && iv.M - iv.E > HVL_CERT_FLOOR + TRACK_SLACK * (iv.sumU + iv.E) * 2;
+  }
+
+  /** The nearest root, as `certifiedFlip` finds it, over usable intervals and exact values. */
+  #search(steps: number): number | null {
+    this.#stamp++;
+    // Drop intervals that are no longer usable or lie far outside the grid.
+    const u0 = this.#spot - this.#shiftRef;
+    const reach = 0.25 * (steps + 4 * TRACK_PAD);
+    const ivs = this.#ivs;
+    let w = 0;
+    for (const iv of ivs) if (this.#usable(iv) && iv.ub >= u0 - reach && iv.ua <= u0 + reach) ivs[w++] = iv;
+    ivs.length = w;
+    const R = this.#right;
+    const L = this.#leftSegs;
+    R.clear();
+    L.clear();
+    let kR = this.#cover(0, 0, false, false, R);
+    let kL = 0;
+    let chunk = HVL_FIRST_CHUNK;
+    for (;;) {
+      if (kR < steps) kR = this.#cover(kR + 1, Math.min(steps, kR + chunk), false, true, R);
+      if (kL > -steps) {
+        L.openBlock();
+        this.#cover(Math.max(-steps, kL - chunk), kL - 1, true, false, L);
+        kL = this.#coverLo;
+      }
+      chunk *= 2;
+      if (!this.#nearest(L, R)) return this.#fallbackNow();
+      const best = this.#nBest;
+      const bestD = this.#nBestD;
+      const outerL = this.#nOuterL;
+      const outerR = this.#nOuterR;
+      const spot = this.#spot;
+      const doneR = kR >= steps || (best !== null && outerR - spot > bestD + 1e-9);
+      const doneL = kL <= -steps || (best !== null && spot - outerL > bestD + 1e-9);
+      if (doneR && doneL) return best;
+    }
+  }
+
+  /** A certified sign was contradicted (never expected): forget everything and answer with the full machinery. */
+  #fallbackNow(): null | number {
+    this.#contradictions++;
+    this.#ivs = [];
+    return certifiedFlip(this.#spot, this.#steps, this.#g as GridTerms);
+  }
+
+  /**
+   * Appends ascending segments covering the grid indices `[k0, k1]` to `out`: runs of usable intervals, and gaps
+   * resolved by {@link GammaFlipTracker.#gap}. A run or gap touching `k0` may reach lower when `extendLow`, one
+   * touching `k1` higher when `extendHigh` (to the next interval, or the grid end plus `TRACK_PAD` steps); gaps at
+   * a grid end are always certified `TRACK_PAD` steps beyond it. Returns the highest grid index covered (the lowest
+   * is left in `#coverLo`).
+   */
+  #cover(k0: number, k1: number, extendLow: boolean, extendHigh: boolean, out: Segs): number {
+    const steps = this.#steps;
+    const u0 = this.#spot - this.#shiftRef;
+    const ivs = this.#ivs;
+    let lo = k0;
+    let hi = k0 - 1;
+    let k = k0;
+    while (k <= k1) {
+      const u = u0 + 0.25 * k;
+      const idx = this.#find(u);
+      const prev = idx >= 0 ? (ivs[idx] as TrackInterval) : undefined;
+      if (prev !== undefined && u <= prev.ub) {
+        let ka = k;
+        if (extendLow && k === k0) ka = Math.max(-steps, Math.ceil((prev.ua - u0) / 0.25));
+        const kb = Math.floor((prev.ub - u0) / 0.25);
+        const end = Math.min(steps, extendHigh ? Math.max(kb, k) : Math.min(kb, k1));
+        out.push(ka, end, prev.sign, false);
+        if (ka < lo) lo = ka;
+        hi = end;
+        k = Math.max(kb, k) + 1;
+        if (end >= steps) break;
+        continue;
+      }
+      const next = ivs[idx + 1];
+      const nextStart = next === undefined ? Number.POSITIVE_INFINITY : Math.ceil((next.ua - u0) / 0.25) - 1;
+      const prevEnd = prev === undefined ? Number.NEGATIVE_INFINITY : Math.floor((prev.ub - u0) / 0.25) + 1;
+      let g1 = extendHigh || k1 >= steps ? steps + TRACK_PAD : k1;
+      g1 = Math.min(g1, nextStart);
+      if (g1 < k) g1 = k;
+      let g0 = k;
+      if ((extendLow && k === k0) || k <= -steps) g0 = Math.max(prevEnd, -steps - TRACK_PAD);
+      if (g0 > k) g0 = k;
+      this.#gap(g0, g1, out);
+      if (Math.max(g0, -steps) < lo) lo = Math.max(g0, -steps);
+      hi = Math.min(g1, steps);
+      k = g1 + 1;
+    }
+    this.#coverLo = lo;
+    return hi;
+  }
+
+  /** Resolves the uncovered grid range `[g0, g1]` (may reach past the grid): nodes, certification, exact leaves. */
+  #gap(g0: number, g1: number, out: Segs): void {
+    this.#exact(g0);
+    if (g1 > g0) {
+      this.#exact(g1);
+      this.#inner(g0, g1, out);
+    } else this.#certify(g0, g0);
+    this.#point(g1, out);
+  }
+
+  /** Emits `[k0, k1)` given exact nodes at both ends (the certification and splitting of `certifiedFlip`). */
+  #inner(k0: number, k1: number, out: Segs): void {
+    if (this.#certify(k0, k1)) {
+      this.#point(k0, out);
+      if (k1 - k0 > 1) this.#run(k0 + 1, k1 - 1, this.#exact(k0) > 0 ? 1 : -1, out);
+      return;
+    }
+    if (k1 - k0 <= HVL_LEAF_STEPS) {
+      // A leaf: every point exact; adjacent same-signed points still give short intervals for the next calls.
+      for (let k = k0 + 1; k < k1; k++) this.#exact(k);
+      // Short intervals for the next calls: adjacent pairs, and single points where a pair is not one-signed (the
+      // root bracket). The pair [k0, k1] itself just failed.
+      let prevFailed = false;
+      for (let k = k0; k < k1; k++) {
+        const failed = k1 - k0 === 1 || !this.#certify(k, k + 1);
+        if (failed || prevFailed) this.#certify(k, k);
+        prevFailed = failed;
+        this.#point(k, out);
+      }
+      if (prevFailed) this.#certify(k1, k1);
+      return;
+    }
+    const km = k0 + ((k1 - k0) >> 1);
+    this.#exact(km);
+    this.#inner(k0, km, out);
+    this.#inner(km, k1, out);
+  }
+
+  #point(k: number, out: Segs): void {
+    if (k >= -this.#steps && k <= this.#steps) out.push(k, k, 0, true);
+  }
+
+  #run(k0: number, k1: number, sign: number, out: Segs): void {
+    const a = Math.max(k0, -this.#steps);
+    const b = Math.min(k1, this.#steps);
+    if (a <= b) out.push(a, b, sign, false);
+  }
+
+  /**
+   * §4.6 root selection over the covered range (the left blocks, lowest first, then the right segments): exact
+   * zeros skipped; where consecutive non-zero points change sign, both are evaluated exactly and the root is
+   * interpolated as in `nearestRoot`. Results in the `#n*` fields; false if an exact value contradicts a
+   * certified sign.
+   */
+  #nearest(L: Segs, R: Segs): boolean {
+    this.#nBest = null;
+    this.#nBestD = Number.POSITIVE_INFINITY;
+    this.#nOuterL = Number.NaN;
+    this.#nOuterR = Number.NaN;
+    this.#nHave = false;
+    this.#nBad = false;
+    for (let b = L.blocks.length - 1; b >= 0; b--) {
+      const end = b + 1 < L.blocks.length ? (L.blocks[b + 1] as number) : L.k0.length;
+      for (let i = L.blocks[b] as number; i < end; i++) this.#visit(L, i);
+    }
+    for (let i = 0; i < R.k0.length; i++) this.#visit(R, i);
+    return !this.#nBad;
+  }
+
+  /** One segment of {@link GammaFlipTracker.#nearest}. */
+  #visit(s: Segs, i: number): void {
+    const spot = this.#spot;
+    const k0 = s.k0[i] as number;
+    const k1 = s.k1[i] as number;
+    const exact = s.exact[i] as boolean;
+    let sign = s.sign[i] as number;
+    if (exact) {
+      const v = this.#exact(k0);
+      if (v === 0) return;
+      sign = v > 0 ? 1 : -1;
+    }
+    const x0 = spot + 0.25 * k0;
+    if (Number.isNaN(this.#nOuterL)) this.#nOuterL = x0;
+    this.#nOuterR = spot + 0.25 * k1;
+    if (this.#nHave && sign !== this.#nPrevS) {
+      const prevK = this.#nPrevK;
+      const gi = this.#exact(prevK);
+      const gj = this.#exact(k0);
+      if ((!this.#nPrevExact && !(gi * this.#nPrevS > 0)) || (!exact && !(gj * sign > 0))) this.#nBad = true;
+      const xi = spot + 0.25 * prevK;
+      const root = xi + ((x0 - xi) * gi) / (gi - gj);
+      const d = Math.abs(root - spot);
+      const best = this.#nBest;
+      if (d < this.#nBestD || (d === this.#nBestD && best !== null && root < best)) {
+        this.#nBest = root;
+        this.#nBestD = d;
+      }
+    }
+    this.#nHave = true;
+    this.#nPrevK = k1;
+    this.#nPrevS = sign;
+    this.#nPrevExact = exact;
+  }
+}
+
+/**
+ * Covered grid segments of one side of a {@link GammaFlipTracker} search: `[k0, k1]` with a certified sign, or a
+ * single exact point. Left-side segments come in blocks (each ascending, later blocks lower).
+ */
+class Segs {
+  readonly k0: number[] = [];
+  readonly k1: number[] = [];
+  readonly sign: number[] = [];
+  readonly exact: boolean[] = [];
+  readonly blocks: number[] = [];
+  clear(): void {
+    this.k0.length = this.k1.length = this.sign.length = this.exact.length = this.blocks.length = 0;
+  }
+  openBlock(): void {
+    this.blocks.push(this.k0.length);
+  }
+  push(k0: number, k1: number, sign: number, exact: boolean): void {
+    this.k0.push(k0);
+    this.k1.push(k1);
+    this.sign.push(sign);
+    this.exact.push(exact);
+  }
+}

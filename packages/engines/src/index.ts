@@ -18,6 +18,7 @@
 export * from './barrier.js';
 export * from './black76.js';
 export * from './gamma.js';
+export { GammaFlipTracker, type GammaFlipTrackerStats } from './gamma-flip.js';
 export * from './kinematics.js';
 export * from './level-signal-service.js';
 export * from './market-state.js';
