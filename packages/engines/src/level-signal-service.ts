@@ -26,14 +26,8 @@ import {
 } from '@spymaster/schemas';
 import { addDays, sessionWindows, tradeDate, tradeDateWindow } from '@spymaster/schemas/time';
 import { BarrierEngine, createBarrierMetrics } from './barrier.js';
-import {
-  compareContractOrder,
-  type FuelMetrics,
-  fuelMetrics,
-  GammaBookBuilder,
-  type GammaContract,
-  gammaFlip,
-} from './gamma.js';
+import { compareContractOrder, type FuelMetrics, fuelMetrics, GammaBookBuilder, type GammaContract } from './gamma.js';
+import { GammaFlipTracker } from './gamma-flip.js';
 import { emptyKinematics, KinematicsEngine } from './kinematics.js';
 import { type MarketEvent, MarketState, type OptionContractState } from './market-state.js';
 import { OFIEngine } from './ofi.js';
@@ -269,6 +263,8 @@ export class LevelSignalService {
   #gc: GammaContract[] = [];
   #gcInventory: readonly OptionContractState[] | null = null;
   readonly #books = new GammaBookBuilder();
+  /** es.hvl across snaps: bit-identical to gammaFlip, reusing the certified intervals of earlier snaps (D-033). */
+  readonly #hvl = new GammaFlipTracker();
   // Per-level engine results, overwritten level by level: the payload copies what it keeps.
   readonly #barrierOut = createBarrierMetrics();
   readonly #tapeOut = createTapeMetrics();
@@ -563,7 +559,7 @@ export class LevelSignalService {
     const sigmas = this.#sigmas(inventory, t, this.#rth(date).start, front, basis);
     const contracts = this.#gammaContracts(inventory, sigmas, t);
     const book = this.#books.build(contracts, { t_ns: t, spot, frontMonth: front ?? '', basis }, p);
-    const hvl = gammaFlip(book, p);
+    const hvl = this.#hvl.flip(book, p);
     const payload: LevelsSignalsPayload = {
       schema: LEVELS_SIGNALS_SCHEMA,
       ts: Number(t / NS_PER_MS),
