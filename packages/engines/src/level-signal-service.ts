@@ -751,61 +751,84 @@ export function contractSigmas(
   basis: number | null,
   p: Pick<Config, 'FUEL_IV_MODE' | 'SIGMA_FIXED' | 'SIGMA_DEFAULT' | 'IV_MAX_AGE'>,
 ): number[] {
-  if (p.FUEL_IV_MODE === 'fixed') return contracts.map(() => p.SIGMA_FIXED);
+  const n = contracts.length;
+  const out: number[] = new Array(n);
+  if (p.FUEL_IV_MODE === 'fixed') return out.fill(p.SIGMA_FIXED);
   const maxAgeNs = BigInt(Math.round(p.IV_MAX_AGE * 60)) * 1_000_000_000n;
-  const placed = contracts.map((c) =>
-    c.underlying_contract === frontMonth ? c.strike : basis === null ? null : c.strike + basis,
-  );
-  const fresh: { placed: number; iv: number; ivTs: bigint; i: number }[] = [];
-  contracts.forEach((c, i) => {
-    const k = placed[i];
-    if (k === null || k === undefined || c.iv === null || c.ivTs === null) return;
-    if (c.ivTs >= rthStart || t - c.ivTs <= maxAgeNs) fresh.push({ placed: k, iv: c.iv, ivTs: c.ivTs, i });
-  });
-  const freshByIndex = new Map(fresh.map((f) => [f.i, f.iv]));
+  // Placed strike per contract (excluded: on the expiring contract with the basis unknown), and the fresh ones.
+  const placed = new Float64Array(n);
+  const excluded = new Uint8Array(n);
+  const fresh: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = contracts[i] as (typeof contracts)[number];
+    const onFront = c.underlying_contract === frontMonth;
+    if (!onFront && basis === null) {
+      excluded[i] = 1;
+      continue;
+    }
+    placed[i] = onFront ? c.strike : c.strike + (basis as number);
+    if (c.iv === null || c.ivTs === null) continue;
+    if (c.ivTs >= rthStart || t - c.ivTs <= maxAgeNs) fresh.push(i);
+  }
   // Candidates in ascending placed strike; within one placed strike the one the tie rules prefer comes first
   // (later solve, then contract order). The nearest placed strike to k is next to k's insertion point.
-  const better = (f: (typeof fresh)[number], b: (typeof fresh)[number]): boolean => {
-    if (f.ivTs !== b.ivTs) return f.ivTs > b.ivTs;
-    const x = contracts[f.i];
-    const y = contracts[b.i];
-    return (
-      x !== undefined &&
-      y !== undefined &&
-      compareContractOrder(
-        f.placed,
-        x.right,
-        x.underlying_contract,
-        x.option_symbol,
-        b.placed,
-        y.right,
-        y.underlying_contract,
-        y.option_symbol,
-      ) < 0
+  fresh.sort((a, b) => {
+    const d = (placed[a] as number) - (placed[b] as number);
+    if (d === d && d !== 0) return d; // as `d || tie-break`: NaN and ±0 fall through
+    const x = contracts[a] as (typeof contracts)[number];
+    const y = contracts[b] as (typeof contracts)[number];
+    const tx = x.ivTs as bigint;
+    const ty = y.ivTs as bigint;
+    if (tx !== ty) return tx > ty ? -1 : 1;
+    return compareContractOrder(
+      placed[a] as number,
+      x.right,
+      x.underlying_contract,
+      x.option_symbol,
+      placed[b] as number,
+      y.right,
+      y.underlying_contract,
+      y.option_symbol,
     );
-  };
-  fresh.sort((a, b) => a.placed - b.placed || (better(a, b) ? -1 : better(b, a) ? 1 : 0));
-  // First entry of each placed strike (the preferred one there).
-  const heads = fresh.filter((f, j) => j === 0 || (fresh[j - 1] as (typeof fresh)[number]).placed !== f.placed);
-  return contracts.map((_c, i) => {
-    const own = freshByIndex.get(i);
-    if (own !== undefined) return own;
-    const k = placed[i];
-    if (k === null || k === undefined || heads.length === 0) return p.SIGMA_DEFAULT;
+  });
+  // The first entry of each placed strike (the preferred one there): its placed strike and IV.
+  const headK: number[] = [];
+  const headIv: number[] = [];
+  for (let j = 0; j < fresh.length; j++) {
+    const i = fresh[j] as number;
+    if (j > 0 && placed[fresh[j - 1] as number] === placed[i]) continue;
+    headK.push(placed[i] as number);
+    headIv.push((contracts[i] as (typeof contracts)[number]).iv as number);
+  }
+  const isFresh = new Uint8Array(n);
+  for (const i of fresh) isFresh[i] = 1;
+  for (let i = 0; i < n; i++) {
+    if (isFresh[i] === 1) {
+      out[i] = (contracts[i] as (typeof contracts)[number]).iv as number;
+      continue;
+    }
+    const k = placed[i] as number;
+    if (excluded[i] === 1 || headK.length === 0) {
+      out[i] = p.SIGMA_DEFAULT;
+      continue;
+    }
     // First head with placed ≥ k; the nearest is it or the one before (ties: the lower placed strike).
     let lo = 0;
-    let hi = heads.length;
+    let hi = headK.length;
     while (lo < hi) {
       const m = (lo + hi) >>> 1;
-      if ((heads[m] as (typeof fresh)[number]).placed < k) lo = m + 1;
+      if ((headK[m] as number) < k) lo = m + 1;
       else hi = m;
     }
-    const above = heads[lo];
-    const below = heads[lo - 1];
-    if (above === undefined) return (below as (typeof fresh)[number]).iv;
-    if (below === undefined) return above.iv;
-    return Math.abs(above.placed - k) < Math.abs(below.placed - k) ? above.iv : below.iv;
-  });
+    if (lo === headK.length) out[i] = headIv[lo - 1] as number;
+    else if (lo === 0) out[i] = headIv[0] as number;
+    else
+      out[i] =
+        Math.abs((headK[lo] as number) - k) < Math.abs((headK[lo - 1] as number) - k)
+          ? (headIv[lo] as number)
+          : (headIv[lo - 1] as number);
+  }
+  return out;
 }
 
 function ceilTo(t: bigint, step: bigint): bigint {
