@@ -140,6 +140,108 @@ describe('DbnNormalizer.normalizeCursor', () => {
   });
 });
 
+describe('remembered instrument resolutions', () => {
+  const DAY = 86_400_000_000_000n;
+  // Definitions of three instruments changing during two trade dates (add, modify, delete; option or future;
+  // 0DTE or not), mixed with records of those instruments whose receive times jump back and forth.
+  const definitionArb = fc
+    .record({
+      id: fc.constantFrom(CALL, CALL + 1, FUT),
+      day: fc.integer({ min: 0, max: 1 }),
+      dt: fc.integer({ min: -5, max: 40 }),
+      action: fc.constantFrom('A', 'M', 'M', 'D'),
+      cls: fc.constantFrom('C', 'C', 'P', 'F'),
+      underlying: fc.constantFrom('ESZ5', 'ESZ5', 'ESH6'),
+      // Mostly expiring on the trade date of its receive time (0DTE on that date).
+      expShift: fc.constantFrom(0, 0, 0, 1),
+    })
+    .map(({ id, day, dt, action, cls, underlying, expShift }): DbnRecord<'bigint'> => {
+      const expDay = (day + expShift) % 2;
+      const ts = T + BigInt(day) * DAY + BigInt(dt);
+      const raw_symbol = id === FUT ? 'ESZ5' : id === CALL ? 'E1AX5 C6850' : 'E1AX5 P6850';
+      return {
+        ...definition,
+        instrument_id: id,
+        ts_event: ts,
+        ts_recv: ts,
+        raw_symbol,
+        instrument_class: cls,
+        underlying,
+        expiration: (definition.expiration as bigint) + BigInt(expDay) * DAY,
+        security_update_action: action,
+      };
+    });
+  const marketArb = fc
+    .tuple(
+      recordArb,
+      fc.integer({ min: 0, max: 1 }),
+      fc.integer({ min: -10, max: 40 }),
+      fc.constantFrom(FUT, CALL, CALL, CALL + 1, CALL + 1),
+    )
+    .map(([record, day, recv, id]) => {
+      const r = record as DbnRecord<'bigint'> & { ts_event: bigint };
+      const ts = r.ts_event + BigInt(day) * DAY;
+      return { ...r, instrument_id: id, ts_event: ts, ts_recv: ts + BigInt(recv) } as DbnRecord<'bigint'>;
+    });
+  const streamArb = fc
+    .tuple(
+      fc.array(definitionArb, { minLength: 1, maxLength: 6 }),
+      fc.array(fc.oneof({ weight: 1, arbitrary: definitionArb }, { weight: 4, arbitrary: marketArb }), {
+        maxLength: 80,
+      }),
+    )
+    .map(([first, rest]) => [...first, ...rest]);
+
+  it('see a definition that arrives after the instrument was resolved', () => {
+    const trade = (dt: bigint): DbnRecord<'bigint'> =>
+      ({
+        length: 12,
+        rtype: 0,
+        publisher_id: 1,
+        instrument_id: CALL,
+        ts_event: T + dt,
+        record_type: 'TradeMsg',
+        price: 5_000_000_000n,
+        size: 1,
+        action: 'T',
+        side: 'B',
+        flags: 0,
+        depth: 0,
+        ts_recv: T + dt,
+        ts_in_delta: 0,
+        sequence: 1,
+      }) as DbnRecord<'bigint'>;
+    const deleted = { ...definition, ts_recv: T + 5n, security_update_action: 'D' } as DbnRecord<'bigint'>;
+    const added = { ...definition, ts_recv: T } as DbnRecord<'bigint'>;
+    const bytes = encodeDbn(metadata, [added, trade(10n), deleted, trade(20n), trade(3n)]);
+    const cursor = new DbnNormalizer({ mappings: metadata.mappings, source: 'sim' });
+    const kept: boolean[] = [];
+    forEachRecordSync(bytes, {}, (c) => {
+      if (c.rtype === RTYPE.MBP_0) kept.push(cursor.normalizeCursor(c) !== null);
+      else cursor.normalizeCursor(c);
+    });
+    // Received after the delete: no definition (the option has no symbol then); before it: kept.
+    expect(kept).toEqual([true, false, true]);
+    expect(cursor.dropped).toEqual({ no_symbol: 1 });
+  });
+
+  it('give the events and drops of resolving every record afresh', () => {
+    fc.assert(
+      fc.property(streamArb, (records) => {
+        const bytes = encodeDbn(metadata, records);
+        const objects = new DbnNormalizer({ mappings: metadata.mappings, source: 'sim' });
+        const cursor = new DbnNormalizer({ mappings: metadata.mappings, source: 'sim' });
+        const expected = decodeDbn(bytes).records.map((r) => objects.normalize(r));
+        const actual: unknown[] = [];
+        forEachRecordSync(bytes, {}, (c) => actual.push(cursor.normalizeCursor(c)));
+        expect(actual).toEqual(expected);
+        expect(cursor.dropped).toEqual(objects.dropped);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('MBP-10 level reuse', () => {
   // Books as the vendor sends them: each record of an instrument changes a few levels of its previous one
   // (sometimes to the same value, sometimes to an empty side), interleaved with other instruments.

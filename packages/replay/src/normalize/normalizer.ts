@@ -31,8 +31,8 @@ import type {
   InstrumentDefMsgV2,
   InstrumentDefMsgV3,
 } from '../dbn/records.js';
-import { FuturesRecordFilter, outrightSymbolPattern } from '../symbology/front-month.js';
-import { InstrumentMap, SymbolMap, type SymbolMapping } from '../symbology/instrument-map.js';
+import { FuturesRecordFilter, type FuturesRecordRole, outrightSymbolPattern } from '../symbology/front-month.js';
+import { type DefinitionRange, InstrumentMap, SymbolMap, type SymbolMapping } from '../symbology/instrument-map.js';
 import {
   classifyZeroDte,
   type OptionContractFields,
@@ -187,38 +187,52 @@ class LevelMemo {
 
   /** The 10 levels of the MBP-10 record whose first level is at `at`: unchanged levels are the last objects. */
   read(view: DataView, at: number): BookLevel[] {
+    // A literal allocates the array at its final size (pushing onto [] would allocate room for 16).
+    return [
+      this.#level(view, at, 0),
+      this.#level(view, at + PAIR_SIZE, 1),
+      this.#level(view, at + 2 * PAIR_SIZE, 2),
+      this.#level(view, at + 3 * PAIR_SIZE, 3),
+      this.#level(view, at + 4 * PAIR_SIZE, 4),
+      this.#level(view, at + 5 * PAIR_SIZE, 5),
+      this.#level(view, at + 6 * PAIR_SIZE, 6),
+      this.#level(view, at + 7 * PAIR_SIZE, 7),
+      this.#level(view, at + 8 * PAIR_SIZE, 8),
+      this.#level(view, at + 9 * PAIR_SIZE, 9),
+    ];
+  }
+
+  /** Level `i`, at `p`: the last object when its words are unchanged, else a new one (remembered). */
+  #level(view: DataView, p: number, i: number): BookLevel {
     const words = this.#words;
-    const memo = this.#levels;
-    const levels: BookLevel[] = [];
-    for (let i = 0, p = at, w = 0; i < MBP10_LEVELS; i++, p += PAIR_SIZE, w += LEVEL_WORDS) {
-      const bidLo = view.getInt32(p + O_BID_PX, true);
-      const bidHi = view.getInt32(p + O_BID_PX + 4, true);
-      const askLo = view.getInt32(p + O_ASK_PX, true);
-      const askHi = view.getInt32(p + O_ASK_PX + 4, true);
-      const bidSz = view.getInt32(p + O_BID_SZ, true);
-      const askSz = view.getInt32(p + O_ASK_SZ, true);
-      let level = memo[i] as BookLevel | null;
-      if (
-        level === null ||
-        words[w] !== bidLo ||
-        words[w + 1] !== bidHi ||
-        words[w + 2] !== askLo ||
-        words[w + 3] !== askHi ||
-        words[w + 4] !== bidSz ||
-        words[w + 5] !== askSz
-      ) {
-        level = bookLevelAt(view, p);
-        memo[i] = level;
-        words[w] = bidLo;
-        words[w + 1] = bidHi;
-        words[w + 2] = askLo;
-        words[w + 3] = askHi;
-        words[w + 4] = bidSz;
-        words[w + 5] = askSz;
-      }
-      levels.push(level);
+    const w = i * LEVEL_WORDS;
+    const bidLo = view.getInt32(p + O_BID_PX, true);
+    const bidHi = view.getInt32(p + O_BID_PX + 4, true);
+    const askLo = view.getInt32(p + O_ASK_PX, true);
+    const askHi = view.getInt32(p + O_ASK_PX + 4, true);
+    const bidSz = view.getInt32(p + O_BID_SZ, true);
+    const askSz = view.getInt32(p + O_ASK_SZ, true);
+    const last = this.#levels[i] as BookLevel | null;
+    if (
+      last !== null &&
+      words[w] === bidLo &&
+      words[w + 1] === bidHi &&
+      words[w + 2] === askLo &&
+      words[w + 3] === askHi &&
+      words[w + 4] === bidSz &&
+      words[w + 5] === askSz
+    ) {
+      return last;
     }
-    return levels;
+    const level = bookLevelAt(view, p);
+    this.#levels[i] = level;
+    words[w] = bidLo;
+    words[w + 1] = bidHi;
+    words[w + 2] = askLo;
+    words[w + 3] = askHi;
+    words[w + 4] = bidSz;
+    words[w + 5] = askSz;
+    return level;
   }
 }
 
@@ -227,6 +241,41 @@ const DROPPED = 0;
 const FUTURE = 1;
 const OPTION = 2;
 type Target = typeof DROPPED | typeof FUTURE | typeof OPTION;
+
+/**
+ * What the records of one instrument resolve to: a futures outright (`symbol`), a kept 0DTE option (`fields`)
+ * or a drop (`reason`), and which records the answer holds for, so the cursor path can remember it per
+ * instrument: one trade date, one state of the instrument map (it only grows: its size names the state) and
+ * the receive-time range `[from, until)` of the definition version read (null: unbounded). An answer found
+ * without a definition (the metadata symbol map, by the UTC date of the receive time) is not remembered.
+ */
+class Resolution {
+  /** `FuturesRecordFilter.role` of this instrument's trades and books on {@link date}, filled on first use. */
+  tradeRole: FuturesRecordRole | null | undefined = undefined;
+  bookRole: FuturesRecordRole | null | undefined = undefined;
+
+  constructor(
+    readonly target: Target,
+    readonly reason: DropReason | null,
+    readonly symbol: string,
+    readonly fields: OptionContractFields | null,
+    readonly date: string,
+    readonly revision: number,
+    readonly range: DefinitionRange | null,
+  ) {}
+
+  /** Whether this answer is the one for a record of trade date `date` received at `tsRecv`. */
+  holds(date: string, revision: number, tsRecv: bigint): boolean {
+    const range = this.range;
+    return (
+      range !== null &&
+      date === this.date &&
+      revision === this.revision &&
+      (range.from === null || tsRecv >= range.from) &&
+      (range.until === null || tsRecv < range.until)
+    );
+  }
+}
 
 /** The id text before the time, and the key counts, of one (tag, symbol). */
 interface IdStream {
@@ -286,6 +335,8 @@ export class DbnNormalizer {
   #date = '';
   #dateStart = 0n;
   #dateEnd = 0n;
+  /** What the records of each instrument resolve to, while it holds (cursor path). */
+  readonly #resolutions = new Map<number, Resolution>();
   /** Result of the last {@link #target}: the futures symbol or the option fields. */
   #symbol = '';
   #fields: OptionContractFields | null = null;
@@ -391,43 +442,70 @@ export class DbnNormalizer {
   }
 
   /**
-   * Resolve a market record's instrument: a futures outright (symbol in {@link #symbol}), a kept 0DTE option
-   * (fields in {@link #fields}) or dropped (counted).
+   * Resolve a market record's instrument (see {@link Resolution}); no side effects.
    */
-  #target(instrumentId: number, ts: bigint, tsRecv: bigint): Target {
-    const def = this.#instruments.getAt(instrumentId, this.#tradeDate(ts), tsRecv);
+  #resolve(instrumentId: number, ts: bigint, tsRecv: bigint): Resolution {
+    const date = this.#tradeDate(ts);
+    const revision = this.#instruments.size;
+    const found = this.#instruments.getAtWithRange(instrumentId, date, tsRecv);
+    const def = found.def;
+    const range = def === null ? null : found;
+    const answer = (
+      target: Target,
+      reason: DropReason | null,
+      symbol = '',
+      fields: OptionContractFields | null = null,
+    ) => new Resolution(target, reason, symbol, fields, date, revision, range);
     const symbol = def?.raw_symbol ?? this.#symbols.getAt(instrumentId, tsRecv);
-    if (symbol === null) {
-      // An option without a definition is a missing definition; anything else has no symbol at all.
-      this.#drop('no_symbol');
-      return DROPPED;
-    }
+    // An option without a definition is a missing definition; anything else has no symbol at all.
+    if (symbol === null) return answer(DROPPED, 'no_symbol');
     const outright = this.#outright.test(symbol);
     if (outright || (def && def.instrument_class === 'F')) {
-      if (!outright) {
-        this.#drop('spread_or_other_future');
-        return DROPPED;
-      }
-      this.#symbol = symbol;
-      return FUTURE;
+      return outright ? answer(FUTURE, null, symbol) : answer(DROPPED, 'spread_or_other_future');
     }
-    if (!def) {
-      this.#drop('option_no_definition');
-      return DROPPED;
-    }
+    if (!def) return answer(DROPPED, 'option_no_definition');
     if (def.instrument_class !== 'C' && def.instrument_class !== 'P') {
-      this.#drop(
-        def.instrument_class === 'F' || def.instrument_class === 'S' ? 'spread_or_other_future' : 'option_not_option',
-      );
-      return DROPPED;
+      const other = def.instrument_class === 'F' || def.instrument_class === 'S';
+      return answer(DROPPED, other ? 'spread_or_other_future' : 'option_not_option');
     }
     const decision = classifyZeroDte(def, this.#context(ts));
-    if (!decision.kept) {
-      this.#drop(`option_${decision.reason}`);
+    if (!decision.kept) return answer(DROPPED, `option_${decision.reason}`);
+    return answer(OPTION, null, symbol, decision.fields);
+  }
+
+  /** Act on a resolution: count a drop, or set {@link #symbol} / {@link #fields}. */
+  #take(resolution: Resolution): Target {
+    if (resolution.reason !== null) {
+      this.#drop(resolution.reason);
       return DROPPED;
     }
-    this.#fields = decision.fields;
-    return OPTION;
+    this.#symbol = resolution.symbol;
+    this.#fields = resolution.fields;
+    return resolution.target;
+  }
+
+  /** Resolve a market record's instrument: a futures outright, a kept 0DTE option or dropped (counted). */
+  #target(instrumentId: number, ts: bigint, tsRecv: bigint): Target {
+    return this.#take(this.#resolve(instrumentId, ts, tsRecv));
+  }
+
+  /** {@link #resolve} remembered per instrument for as long as the answer holds (the cursor path). */
+  #resolveRemembered(instrumentId: number, ts: bigint, tsRecv: bigint): Resolution {
+    const known = this.#resolutions.get(instrumentId);
+    if (known?.holds(this.#tradeDate(ts), this.#instruments.size, tsRecv)) return known;
+    const resolution = this.#resolve(instrumentId, ts, tsRecv);
+    if (resolution.range !== null) this.#resolutions.set(instrumentId, resolution);
+    return resolution;
+  }
+
+  /** `FuturesRecordFilter.role` of a record of a futures resolution, remembered with it. */
+  #role(resolution: Resolution, ts: bigint, isBook: boolean): FuturesRecordRole | null {
+    if (isBook) {
+      if (resolution.bookRole === undefined) resolution.bookRole = this.#futures.role(resolution.symbol, ts, true);
+      return resolution.bookRole;
+    }
+    if (resolution.tradeRole === undefined) resolution.tradeRole = this.#futures.role(resolution.symbol, ts, false);
+    return resolution.tradeRole;
   }
 
   /** The canonical event of one DBN record, or null (definitions, dropped records; see {@link dropped}). */
@@ -552,7 +630,8 @@ export class DbnNormalizer {
     }
     const ts = view.getBigUint64(at + O_TS_EVENT, true);
     const tsRecv = view.getBigUint64(at + O_TS_RECV, true);
-    const target = this.#target(view.getUint32(at + O_INSTRUMENT, true), ts, tsRecv);
+    const resolution = this.#resolveRemembered(view.getUint32(at + O_INSTRUMENT, true), ts, tsRecv);
+    const target = this.#take(resolution);
     if (target === DROPPED) return null;
     this.#keyHi = view.getUint32(at + O_TS_EVENT + 4, true);
     this.#keyLo = view.getUint32(at + O_TS_EVENT, true);
@@ -562,7 +641,7 @@ export class DbnNormalizer {
     if (target === FUTURE) {
       const symbol = this.#symbol;
       if (layout === TRADE_MSG) {
-        if (this.#futures.role(symbol, ts, false) !== 'front') return this.#drop('not_front_month');
+        if (this.#role(resolution, ts, false) !== 'front') return this.#drop('not_front_month');
         if (isUndefAt(view, at + O_PRICE) || isNonPositiveAt(view, at + O_PRICE)) return this.#drop('bad_price');
         const size = view.getUint32(at + O_SIZE, true);
         if (size <= 0) return this.#drop('bad_size');
@@ -577,7 +656,7 @@ export class DbnNormalizer {
         );
       }
       if (layout === MBP10_MSG) {
-        if (this.#futures.role(symbol, ts, true) === null) return this.#drop('not_front_month');
+        if (this.#role(resolution, ts, true) === null) return this.#drop('not_front_month');
         const levels = this.#bookLevels(symbol).read(view, at + O_LEVELS);
         const event: MBP10 = {
           event_id: this.#eventId('MB', symbol, ts),

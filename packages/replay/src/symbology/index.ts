@@ -51,6 +51,7 @@ export {
   tradeDateContracts,
 } from './front-month.js';
 export {
+  type DefinitionRange,
   definitionTradeDate,
   InstrumentMap,
   type RecordTimes,

@@ -75,6 +75,16 @@ function upperBound(versions: readonly InstrumentDefinition[], ts: bigint): numb
   return lo;
 }
 
+/** {@link InstrumentMap.getAtWithRange}: the definition valid at a receive time and where that stays true. */
+export interface DefinitionRange {
+  /** What {@link InstrumentMap.getAt} returns. */
+  readonly def: InstrumentDefinition | null;
+  /** First receive time with this answer (the version's `ts_recv_ns`), or null: unbounded. */
+  readonly from: bigint | null;
+  /** First receive time past it (the next version's `ts_recv_ns`), or null: unbounded. */
+  readonly until: bigint | null;
+}
+
 /**
  * Instrument definitions keyed by (trade date, `instrument_id`) (B.4.3). Each key keeps every version sorted by
  * `ts_recv_ns` (ties in insertion order), so definitions may be added in any order and lookups are as-of:
@@ -120,6 +130,28 @@ export class InstrumentMap {
     if (versions === undefined) return null;
     const i = upperBound(versions, ts_recv_ns);
     return i === 0 ? null : (versions[i - 1] as InstrumentDefinition);
+  }
+
+  /**
+   * {@link InstrumentMap.getAt} and the receive times over which its answer holds: the versions of the key
+   * do not change between `from` (inclusive) and `until` (exclusive), null meaning unbounded. For callers that
+   * remember answers until the map's {@link size} changes.
+   *
+   * @example
+   * ```ts
+   * const { def, until } = map.getAtWithRange(42, '2025-12-16', ts_recv_ns); // until: the next version's ts_recv
+   * ```
+   */
+  getAtWithRange(instrument_id: number, date: string, ts_recv_ns: bigint): DefinitionRange {
+    const versions = this.byDate.get(date)?.get(instrument_id);
+    if (versions === undefined) return { def: null, from: null, until: null };
+    const i = upperBound(versions, ts_recv_ns);
+    const latest = i === 0 ? null : (versions[i - 1] as InstrumentDefinition);
+    return {
+      def: latest === null || latest.update_action === 'D' ? null : latest,
+      from: latest === null ? null : latest.ts_recv_ns,
+      until: i === versions.length ? null : (versions[i] as InstrumentDefinition).ts_recv_ns,
+    };
   }
 
   /** The definition of `instrument_id` on trade date `date` valid at receive time `ts_recv_ns`, or null. */
