@@ -11,11 +11,22 @@
  */
 import { type Config, DEFAULT_CONFIG, type EventSource, type EventTypeTag, type MarketEvent } from '@spymaster/schemas';
 import type { RecordCursor } from '../dbn/cursor.js';
+import { TRADE_MSG } from '../dbn/layouts.js';
 import type { Metadata } from '../dbn/metadata.js';
 import { DbnStream } from '../dbn/open.js';
 import type { DbnRecord } from '../dbn/records.js';
 import { InstrumentMap } from '../symbology/instrument-map.js';
+import {
+  compareCanonicalEvents,
+  compareKeyed,
+  type KeyedBatch,
+  keyedBatch,
+  SortWindow,
+  TimeKeys,
+} from './canonical-order.js';
 import { DbnNormalizer, type DropReason, definitionFromDbn, OptionQuoteAttacher } from './normalizer.js';
+
+export { compareCanonicalEvents };
 
 /** A decoded DBN stream: records (bigint prices) and its metadata. `DbnStream` is one. */
 export interface RecordSource {
@@ -75,40 +86,6 @@ function add(into: Partial<Record<string, number>>, from: Partial<Record<string,
 }
 
 /**
- * The type rank (FT 0 < OT 1 < MB 2 < ON 3) of an event, told by its fields: the id's two-letter tag says the
- * same, but reading a character of an id built by concatenation first flattens the whole string.
- */
-function rankOf(event: MarketEvent): number {
-  if ('levels' in event) return 2;
-  if ('option_symbol' in event) return 'bid_sz' in event ? 3 : 1;
-  return 0;
-}
-
-function dupOrdinal(id: string): number {
-  return Number(id.slice(id.lastIndexOf('-') + 1));
-}
-
-/**
- * The canonical order (B.4.6) read from the events' own fields, so ids are parsed only for the rare full ties
- * (the dup ordinal): time, type rank, seq (absent last), symbol byte-wise, dup ordinal.
- */
-export function compareCanonicalEvents(a: MarketEvent, b: MarketEvent): number {
-  if (a.ts_event_ns !== b.ts_event_ns) return a.ts_event_ns < b.ts_event_ns ? -1 : 1;
-  const ra = rankOf(a);
-  const rb = rankOf(b);
-  if (ra !== rb) return ra - rb;
-  if (a.seq !== b.seq) {
-    if (a.seq === null) return 1;
-    if (b.seq === null) return -1;
-    return a.seq < b.seq ? -1 : 1;
-  }
-  const sa = 'symbol' in a ? a.symbol : a.option_symbol;
-  const sb = 'symbol' in b ? b.symbol : b.option_symbol;
-  if (sa !== sb) return sa < sb ? -1 : 1;
-  return dupOrdinal(a.event_id) - dupOrdinal(b.event_id);
-}
-
-/**
  * `a.event_id === b.event_id` for events of the normalizer, whose ids encode their `ts_event_ns` and `seq`:
  * those are compared first, so the ids (concatenated strings, which a comparison of contents first flattens)
  * are compared only for events that could be duplicates.
@@ -118,6 +95,8 @@ function sameEventId(a: MarketEvent, b: MarketEvent): boolean {
 }
 
 const BATCH = 1024;
+/** Offset of `ts_event` in every record (the record header's). */
+const TS_EVENT = TRADE_MSG.byName.ts_event?.offset as number;
 /**
  * Records normalized per step of a `DbnStream` source: small steps keep the events waiting in the merge few,
  * so they die young (cheap garbage) instead of outliving collections.
@@ -143,81 +122,6 @@ async function* recordBatches(source: RecordSource): AsyncGenerator<DbnRecord<'b
 }
 
 /**
- * One file's events put in canonical order: an event is held until the newest event time is `windowNs` past
- * it (vendor files are ordered by receive time, so event times are only nearly sorted); an event that sorts
- * before the last released one is late: dropped and counted (the merge needs sorted inputs).
- *
- * The held events are a sorted array released from the front; a new event is inserted from the back, which
- * for nearly sorted input is one comparison: O(1) amortized per event instead of a heap's O(log n).
- */
-class SortWindow {
-  readonly #windowNs: bigint;
-  readonly #stats: PipelineStats;
-  #items: MarketEvent[] = [];
-  #head = 0;
-  #last: MarketEvent | undefined;
-  #maxTs: bigint | undefined;
-  /** Events with `ts_event_ns ≤` this are released: `maxTs - windowNs`. */
-  #releaseTs = 0n;
-
-  constructor(windowNs: bigint, stats: PipelineStats) {
-    this.#windowNs = windowNs;
-    this.#stats = stats;
-  }
-
-  /** Add an event and append to `out` the events it lets go, in canonical order. */
-  push(event: MarketEvent, out: MarketEvent[]): void {
-    const last = this.#last;
-    if (last !== undefined && compareCanonicalEvents(event, last) < 0) {
-      this.#stats.late++;
-      return;
-    }
-    const items = this.#items;
-    const head = this.#head;
-    let i = items.length;
-    items.push(event);
-    // Equal events stay in arrival order (the heap this replaces never saw two: ids are unique per file).
-    while (i > head && compareCanonicalEvents(items[i - 1] as MarketEvent, event) > 0) {
-      items[i] = items[i - 1] as MarketEvent;
-      i--;
-    }
-    items[i] = event;
-    const ts = event.ts_event_ns;
-    if (this.#maxTs === undefined || ts > this.#maxTs) {
-      this.#maxTs = ts;
-      this.#releaseTs = ts - this.#windowNs;
-    }
-    this.#release(out, this.#releaseTs);
-  }
-
-  /** Append every held event to `out` (end of input). */
-  flush(out: MarketEvent[]): void {
-    this.#release(out, null);
-  }
-
-  #release(out: MarketEvent[], upTo: bigint | null): void {
-    const items = this.#items;
-    let head = this.#head;
-    const n = items.length;
-    while (head < n && (upTo === null || (items[head] as MarketEvent).ts_event_ns <= upTo)) {
-      out.push(items[head] as MarketEvent);
-      head++;
-    }
-    if (head === this.#head) return;
-    this.#last = items[head - 1];
-    if (head === n) {
-      items.length = 0;
-      head = 0;
-    } else if (head >= BATCH && head * 2 >= n) {
-      items.copyWithin(0, head);
-      items.length = n - head;
-      head = 0;
-    }
-    this.#head = head;
-  }
-}
-
-/**
  * One source's canonical events in canonical order, in batches. A `DbnStream` is normalized straight from its
  * zero-copy cursor, one decompressed chunk per step; other sources through record objects. Stopping the
  * generator stops (and closes) the source.
@@ -227,34 +131,38 @@ async function* sortedCanonical(
   normalizer: DbnNormalizer,
   windowNs: bigint,
   stats: PipelineStats,
-): AsyncGenerator<MarketEvent[]> {
+  times: TimeKeys,
+): AsyncGenerator<KeyedBatch> {
   const window = new SortWindow(windowNs, stats);
-  let out: MarketEvent[] = [];
+  let out = keyedBatch();
   if (source instanceof DbnStream) {
     const visit = (cursor: RecordCursor) => {
       const event = normalizer.normalizeCursor(cursor);
-      if (event !== null) window.push(event, out);
+      if (event === null) return;
+      // The key from the record's ts_event halves (the event's bigint is the same time).
+      const at = cursor.offset + TS_EVENT;
+      window.push(event, times.ofHalves(cursor.view.getUint32(at + 4, true), cursor.view.getUint32(at, true)), out);
     };
     for await (const _ of (source as DbnStream).visitChunks(visit, BATCH_RECORDS)) {
-      if (out.length > 0) {
+      if (out.events.length > 0) {
         yield out;
-        out = [];
+        out = keyedBatch();
       }
     }
   } else {
     for await (const batch of recordBatches(source)) {
       for (const record of batch) {
         const event = normalizer.normalize(record);
-        if (event !== null) window.push(event, out);
+        if (event !== null) window.push(event, times.of(event.ts_event_ns), out);
       }
-      if (out.length > 0) {
+      if (out.events.length > 0) {
         yield out;
-        out = [];
+        out = keyedBatch();
       }
     }
   }
   window.flush(out);
-  if (out.length > 0) yield out;
+  if (out.events.length > 0) yield out;
 }
 
 /**
@@ -264,21 +172,31 @@ async function* sortedCanonical(
  * costs one comparison per event; awaits only to refill a source.
  */
 async function* mergeCanonical(
-  sources: AsyncIterator<MarketEvent[]>[],
+  sources: AsyncIterator<KeyedBatch>[],
   stats: PipelineStats,
 ): AsyncGenerator<MarketEvent[]> {
-  const buffers: MarketEvent[][] = sources.map(() => []);
+  const buffers: KeyedBatch[] = sources.map(keyedBatch);
   const positions = sources.map(() => 0);
   const refill = async (i: number): Promise<boolean> => {
     for (;;) {
-      const next = await (sources[i] as AsyncIterator<MarketEvent[]>).next();
+      const next = await (sources[i] as AsyncIterator<KeyedBatch>).next();
       if (next.done) return false;
-      if (next.value.length > 0) {
+      if (next.value.events.length > 0) {
         buffers[i] = next.value;
         positions[i] = 0;
         return true;
       }
     }
+  };
+  /** Whether source `s`'s next event sorts before source `t`'s. */
+  const before = (s: number, t: number): boolean => {
+    const a = buffers[s] as KeyedBatch;
+    const b = buffers[t] as KeyedBatch;
+    const i = positions[s] as number;
+    const j = positions[t] as number;
+    return (
+      compareKeyed(a.events[i] as MarketEvent, a.keys[i] as number, b.events[j] as MarketEvent, b.keys[j] as number) < 0
+    );
   };
   /** Sources with events, ascending index (ties go to the lower index). */
   const live: number[] = [];
@@ -293,27 +211,22 @@ async function* mergeCanonical(
     let second = -1;
     for (let j = 1; j < live.length; j++) {
       const s = live[j] as number;
-      const head = (buffers[s] as MarketEvent[])[positions[s] as number] as MarketEvent;
-      if (
-        compareCanonicalEvents(head, (buffers[best] as MarketEvent[])[positions[best] as number] as MarketEvent) < 0
-      ) {
+      if (before(s, best)) {
         second = best;
         best = s;
-      } else if (
-        second < 0 ||
-        compareCanonicalEvents(head, (buffers[second] as MarketEvent[])[positions[second] as number] as MarketEvent) < 0
-      ) {
+      } else if (second < 0 || before(s, second)) {
         second = s;
       }
     }
     const bound =
-      second < 0 ? undefined : ((buffers[second] as MarketEvent[])[positions[second] as number] as MarketEvent);
-    const buffer = buffers[best] as MarketEvent[];
+      second < 0 ? undefined : ((buffers[second] as KeyedBatch).events[positions[second] as number] as MarketEvent);
+    const boundKey = second < 0 ? 0 : ((buffers[second] as KeyedBatch).keys[positions[second] as number] as number);
+    const { events, keys } = buffers[best] as KeyedBatch;
     let p = positions[best] as number;
     for (;;) {
-      const event = buffer[p] as MarketEvent;
+      const event = events[p] as MarketEvent;
       if (bound !== undefined) {
-        const c = compareCanonicalEvents(event, bound);
+        const c = compareKeyed(event, keys[p] as number, bound, boundKey);
         if (c > 0 || (c === 0 && best > second)) break;
       }
       p++;
@@ -331,10 +244,10 @@ async function* mergeCanonical(
           out = [];
         }
       }
-      if (p === buffer.length) break;
+      if (p === events.length) break;
     }
     positions[best] = p;
-    if (p === buffer.length && !(await refill(best))) live.splice(live.indexOf(best), 1);
+    if (p === events.length && !(await refill(best))) live.splice(live.indexOf(best), 1);
   }
   if (out.length > 0) yield out;
 }
@@ -371,7 +284,8 @@ export async function* canonicalEventBatches(
       }),
   );
   const windowNs = BigInt(options.sortWindowMs ?? config.LATENESS_BUFFER_MS) * 1_000_000n;
-  const streams = sources.map((s, i) => sortedCanonical(s, normalizers[i] as DbnNormalizer, windowNs, stats));
+  const times = new TimeKeys();
+  const streams = sources.map((s, i) => sortedCanonical(s, normalizers[i] as DbnNormalizer, windowNs, stats, times));
   try {
     yield* mergeCanonical(streams, stats);
   } finally {
