@@ -253,6 +253,8 @@ class Resolution {
   /** `FuturesRecordFilter.role` of this instrument's trades and books on {@link date}, filled on first use. */
   tradeRole: FuturesRecordRole | null | undefined = undefined;
   bookRole: FuturesRecordRole | null | undefined = undefined;
+  /** The id stream of this instrument's events (tag and symbol), kept once looked up. */
+  ids: IdStream | null = null;
 
   constructor(
     readonly target: Target,
@@ -279,6 +281,7 @@ class Resolution {
 
 /** The id text before the time, and the key counts, of one (tag, symbol). */
 interface IdStream {
+  readonly tag: EventTypeTag;
   readonly prefix: string;
   readonly counter: KeyCounter;
 }
@@ -337,7 +340,8 @@ export class DbnNormalizer {
   #dateEnd = 0n;
   /** What the records of each instrument resolve to, while it holds (cursor path). */
   readonly #resolutions = new Map<number, Resolution>();
-  /** Result of the last {@link #target}: the futures symbol or the option fields. */
+  /** Result of the last {@link #target}: its resolution, the futures symbol or the option fields. */
+  #resolution: Resolution | null = null;
   #symbol = '';
   #fields: OptionContractFields | null = null;
   /** The dup key of the current record: `ts_event` as u32 halves, `sequence`. */
@@ -379,12 +383,22 @@ export class DbnNormalizer {
   }
 
   #idStream(tag: EventTypeTag, symbol: string): IdStream {
+    // The current record's instrument usually knows its stream already.
+    const resolution = this.#resolution;
+    const known = resolution?.ids;
+    if (known?.tag === tag && resolution?.symbol === symbol) return known;
+    const stream = this.#lookupIdStream(tag, symbol);
+    if (resolution?.symbol === symbol) resolution.ids = stream;
+    return stream;
+  }
+
+  #lookupIdStream(tag: EventTypeTag, symbol: string): IdStream {
     const streams = this.#idStreams[tag];
     let stream = streams.get(symbol);
     if (stream === undefined) {
       // formatEventId validates the symbol and writes it; the prefix is the id up to the time.
       const sample = formatEventId({ tag, symbol, ts_event_ns: 0n, seq: null, dup_ordinal: 0 });
-      stream = { prefix: sample.slice(0, sample.length - '0-na-0'.length), counter: new KeyCounter() };
+      stream = { tag, prefix: sample.slice(0, sample.length - '0-na-0'.length), counter: new KeyCounter() };
       streams.set(symbol, stream);
       this.#counters.push(stream.counter);
     }
@@ -479,6 +493,7 @@ export class DbnNormalizer {
       this.#drop(resolution.reason);
       return DROPPED;
     }
+    this.#resolution = resolution;
     this.#symbol = resolution.symbol;
     this.#fields = resolution.fields;
     return resolution.target;
@@ -745,8 +760,14 @@ export class DbnNormalizer {
       ts_event_ns: ts,
       ts_recv_ns: tsRecv,
       source: this.#source,
-      // The contract fields, in the canonical field order (underlying … right).
-      ...f,
+      // The contract fields, in the canonical field order (written out: a spread here is slower).
+      underlying: f.underlying,
+      underlying_contract: f.underlying_contract,
+      option_symbol: f.option_symbol,
+      exp_date: f.exp_date,
+      expiration_ns: f.expiration_ns,
+      strike: f.strike,
+      right: f.right,
       price,
       size,
       opt_bid: null,
@@ -774,8 +795,14 @@ export class DbnNormalizer {
       ts_event_ns: ts,
       ts_recv_ns: tsRecv,
       source: this.#source,
-      // The contract fields, in the canonical field order (underlying … right).
-      ...f,
+      // The contract fields, in the canonical field order (written out: a spread here is slower).
+      underlying: f.underlying,
+      underlying_contract: f.underlying_contract,
+      option_symbol: f.option_symbol,
+      exp_date: f.exp_date,
+      expiration_ns: f.expiration_ns,
+      strike: f.strike,
+      right: f.right,
       bid_px: bidPx,
       ask_px: askPx,
       bid_sz: bidSz,
