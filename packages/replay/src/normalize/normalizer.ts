@@ -264,19 +264,42 @@ class Resolution {
     readonly date: string,
     readonly revision: number,
     readonly range: DefinitionRange | null,
-  ) {}
+  ) {
+    this.#from = halves(range?.from);
+    this.#until = halves(range?.until);
+  }
 
-  /** Whether this answer is the one for a record of trade date `date` received at `tsRecv`. */
-  holds(date: string, revision: number, tsRecv: bigint): boolean {
-    const range = this.range;
+  /** The receive-time range as u32 halves (-1: unbounded), to test records without bigint operations. */
+  readonly #from: Halves;
+  readonly #until: Halves;
+
+  /** Whether this answer is the one for a record of trade date `date` received at `recvHi · 2^32 + recvLo`. */
+  holds(date: string, revision: number, recvHi: number, recvLo: number): boolean {
+    const from = this.#from;
+    const until = this.#until;
     return (
-      range !== null &&
+      this.range !== null &&
       date === this.date &&
       revision === this.revision &&
-      (range.from === null || tsRecv >= range.from) &&
-      (range.until === null || tsRecv < range.until)
+      (from.hi < 0 || !isBefore(recvHi, recvLo, from)) &&
+      (until.hi < 0 || isBefore(recvHi, recvLo, until))
     );
   }
+}
+
+/** A u64 time as its u32 halves; `hi` -1 for none. */
+interface Halves {
+  readonly hi: number;
+  readonly lo: number;
+}
+
+function halves(value: bigint | null | undefined): Halves {
+  return value == null ? { hi: -1, lo: 0 } : { hi: Number(value >> 32n), lo: Number(value & 0xffffffffn) };
+}
+
+/** Whether the time `hi · 2^32 + lo` is before `t`. */
+function isBefore(hi: number, lo: number, t: Halves): boolean {
+  return hi < t.hi || (hi === t.hi && lo < t.lo);
 }
 
 /** The id text before the time, and the key counts, of one (tag, symbol). */
@@ -338,6 +361,8 @@ export class DbnNormalizer {
   #date = '';
   #dateStart = 0n;
   #dateEnd = 0n;
+  #dateStartHalves = halves(0n);
+  #dateEndHalves = halves(0n);
   /** What the records of each instrument resolve to, while it holds (cursor path). */
   readonly #resolutions = new Map<number, Resolution>();
   /** Result of the last {@link #target}: its resolution, the futures symbol or the option fields. */
@@ -445,8 +470,18 @@ export class DbnNormalizer {
       const window = tradeDateWindow(this.#date);
       this.#dateStart = window.start;
       this.#dateEnd = window.end;
+      this.#dateStartHalves = halves(window.start);
+      this.#dateEndHalves = halves(window.end);
     }
     return this.#date;
+  }
+
+  /** {@link #tradeDate} of a time also given as u32 halves: inside the current window no bigint is touched. */
+  #tradeDateAt(ts: bigint, hi: number, lo: number): string {
+    if (this.#date !== '' && !isBefore(hi, lo, this.#dateStartHalves) && isBefore(hi, lo, this.#dateEndHalves)) {
+      return this.#date;
+    }
+    return this.#tradeDate(ts);
   }
 
   #context(ts: bigint): ZeroDteContext {
@@ -505,9 +540,10 @@ export class DbnNormalizer {
   }
 
   /** {@link #resolve} remembered per instrument for as long as the answer holds (the cursor path). */
-  #resolveRemembered(instrumentId: number, ts: bigint, tsRecv: bigint): Resolution {
+  #resolveRemembered(instrumentId: number, ts: bigint, tsRecv: bigint, recvHi: number, recvLo: number): Resolution {
     const known = this.#resolutions.get(instrumentId);
-    if (known?.holds(this.#tradeDate(ts), this.#instruments.size, tsRecv)) return known;
+    const date = this.#tradeDateAt(ts, this.#keyHi, this.#keyLo);
+    if (known?.holds(date, this.#instruments.size, recvHi, recvLo)) return known;
     const resolution = this.#resolve(instrumentId, ts, tsRecv);
     if (resolution.range !== null) this.#resolutions.set(instrumentId, resolution);
     return resolution;
@@ -645,11 +681,17 @@ export class DbnNormalizer {
     }
     const ts = view.getBigUint64(at + O_TS_EVENT, true);
     const tsRecv = view.getBigUint64(at + O_TS_RECV, true);
-    const resolution = this.#resolveRemembered(view.getUint32(at + O_INSTRUMENT, true), ts, tsRecv);
-    const target = this.#take(resolution);
-    if (target === DROPPED) return null;
     this.#keyHi = view.getUint32(at + O_TS_EVENT + 4, true);
     this.#keyLo = view.getUint32(at + O_TS_EVENT, true);
+    const resolution = this.#resolveRemembered(
+      view.getUint32(at + O_INSTRUMENT, true),
+      ts,
+      tsRecv,
+      view.getUint32(at + O_TS_RECV + 4, true),
+      view.getUint32(at + O_TS_RECV, true),
+    );
+    const target = this.#take(resolution);
+    if (target === DROPPED) return null;
     this.#keySeq = view.getUint32(at + O_SEQUENCE, true);
     const seq = BigInt(this.#keySeq);
     const bytes = cursor.bytes;
