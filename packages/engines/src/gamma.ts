@@ -180,7 +180,9 @@ export function buildGammaBook(
  * {@link buildGammaBook} for a sequence of snaps. The [D31] order depends only on each contract's placed strike,
  * right, underlying and symbol, so it is kept while the contract list (by position: symbol, underlying, strike,
  * right), the front month and the basis stay the same; per snap only `T`, Γ and the dealer gammas are computed.
- * Books it returned stay valid (each build allocates its own arrays).
+ * Books it returned stay valid (each build allocates its own arrays). Contract objects are read as immutable: a
+ * contract whose symbol, underlying, strike or right changes must be a new object (`N`, `σ` and the recent flow
+ * are read afresh at every build).
  *
  * @example
  * ```ts
@@ -189,6 +191,8 @@ export function buildGammaBook(
  * ```
  */
 export class GammaBookBuilder {
+  /** The contract objects of the last identity check, by position. */
+  #seen: (GammaContract | undefined)[] = [];
   /** Identity of each input position at the last sort. */
   #symbols: string[] = [];
   #underlyings: string[] = [];
@@ -219,14 +223,17 @@ export class GammaBookBuilder {
     if (!this.#sameContracts(contracts, market)) this.#sort(contracts, market);
     else if (!Object.is(market.basis, this.#basis)) this.#place(contracts, market);
     const n = this.#included;
-    const placedStrike = new Float64Array(n);
-    const shiftArr = new Float64Array(n);
-    const T = new Float64Array(n);
-    const gamma = new Float64Array(n);
-    const dealer = new Float64Array(n);
-    const flow = new Float64Array(n);
-    const volume = new Float64Array(n);
-    const isCall = new Uint8Array(n);
+    // One buffer for the book's eight columns: allocating typed arrays one by one dominated the build.
+    const buffer = new ArrayBuffer(n * 8 * 7 + n);
+    const column = (k: number): Float64Array => new Float64Array(buffer, k * n * 8, n);
+    const placedStrike = column(0);
+    const shiftArr = column(1);
+    const T = column(2);
+    const gamma = column(3);
+    const dealer = column(4);
+    const flow = column(5);
+    const volume = column(6);
+    const isCall = new Uint8Array(buffer, n * 8 * 7, n);
     const sorted: GammaContract[] = new Array(n);
     const mult = config.OPTION_MULTIPLIER;
     const r = config.RISK_FREE_RATE;
@@ -285,8 +292,12 @@ export class GammaBookBuilder {
   #sameContracts(contracts: readonly GammaContract[], market: GammaMarket): boolean {
     const n = contracts.length;
     if (n !== this.#symbols.length || market.frontMonth !== this.#front) return false;
+    const seen = this.#seen;
     for (let i = 0; i < n; i++) {
       const c = contracts[i] as GammaContract;
+      // The same (immutable) object as at the last check: its identity fields are the ones already compared.
+      if (c === seen[i]) continue;
+      seen[i] = c;
       if (
         c.option_symbol !== this.#symbols[i] ||
         c.underlying_contract !== this.#underlyings[i] ||
@@ -300,6 +311,7 @@ export class GammaBookBuilder {
 
   /** New contract list: split by underlying, sort the front-month options once, then place at the basis. */
   #sort(contracts: readonly GammaContract[], market: GammaMarket): void {
+    this.#seen = contracts.slice();
     this.#symbols = contracts.map((c) => c.option_symbol);
     this.#underlyings = contracts.map((c) => c.underlying_contract);
     this.#strikes = contracts.map((c) => c.strike);
