@@ -756,14 +756,15 @@ export function contractSigmas(
   if (p.FUEL_IV_MODE === 'fixed') return out.fill(p.SIGMA_FIXED);
   const maxAgeNs = BigInt(Math.round(p.IV_MAX_AGE * 60)) * 1_000_000_000n;
   // Placed strike per contract (excluded: on the expiring contract with the basis unknown), and the fresh ones.
-  const placed = new Float64Array(n);
-  const excluded = new Uint8Array(n);
+  // Plain arrays: a typed-array allocation per call costs more than this whole function on a 100-contract book.
+  const placed: number[] = new Array(n).fill(0);
+  const excluded: boolean[] = new Array(n).fill(false);
   const fresh: number[] = [];
   for (let i = 0; i < n; i++) {
     const c = contracts[i] as (typeof contracts)[number];
     const onFront = c.underlying_contract === frontMonth;
     if (!onFront && basis === null) {
-      excluded[i] = 1;
+      excluded[i] = true;
       continue;
     }
     placed[i] = onFront ? c.strike : c.strike + (basis as number);
@@ -800,15 +801,15 @@ export function contractSigmas(
     headK.push(placed[i] as number);
     headIv.push((contracts[i] as (typeof contracts)[number]).iv as number);
   }
-  const isFresh = new Uint8Array(n);
-  for (const i of fresh) isFresh[i] = 1;
+  const isFresh: boolean[] = new Array(n).fill(false);
+  for (const i of fresh) isFresh[i] = true;
   for (let i = 0; i < n; i++) {
-    if (isFresh[i] === 1) {
+    if (isFresh[i]) {
       out[i] = (contracts[i] as (typeof contracts)[number]).iv as number;
       continue;
     }
     const k = placed[i] as number;
-    if (excluded[i] === 1 || headK.length === 0) {
+    if (excluded[i] || headK.length === 0) {
       out[i] = p.SIGMA_DEFAULT;
       continue;
     }
