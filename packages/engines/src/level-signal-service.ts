@@ -775,7 +775,7 @@ export function contractSigmas(
   // (later solve, then contract order). The nearest placed strike to k is next to k's insertion point.
   fresh.sort((a, b) => {
     const d = (placed[a] as number) - (placed[b] as number);
-    if (d === d && d !== 0) return d; // as `d || tie-break`: NaN and ±0 fall through
+    if (!Number.isNaN(d) && d !== 0) return d; // as `d || tie-break`: NaN and ±0 fall through
     const x = contracts[a] as (typeof contracts)[number];
     const y = contracts[b] as (typeof contracts)[number];
     const tx = x.ivTs as bigint;

@@ -283,7 +283,7 @@ export class TapeEngine {
       const px = price[j] as number;
       if (px < minPx) minPx = px;
       if (px > maxPx) maxPx = px;
-      if (px !== px) {
+      if (Number.isNaN(px)) {
         // A NaN price passes the band test (both comparisons false): never skip the scan then.
         minPx = Number.NEGATIVE_INFINITY;
         maxPx = Number.POSITIVE_INFINITY;
