@@ -163,8 +163,10 @@ const HVL_LEAF_STEPS = 3;
 const HVL_FIRST_CHUNK = 24;
 
 /**
- * Relative slack of the one-signed proof. The bounds below hold for the exact Γ; the computed grid values differ
- * from it by a few ulps per term and by at most `n·ε` of `Σ|terms|` in the sum, far below 1e-9 of it.
+ * Relative slack of the one-signed proof (D-035). A computed term can be ~4e-9 of itself off the exact Γ (far from
+ * its strike at σ√T = 3e-5), but the per-contract bounds below hold for the computed terms themselves up to a few
+ * ulps: the rounding that differs between grid points is far smaller than the gap log-concavity leaves between an
+ * inner point and the bounds. The slack covers those ulps and the float sums (`n·ε` of `Σ|terms|`).
  */
 const HVL_CERT_SLACK = 1e-9;
 
