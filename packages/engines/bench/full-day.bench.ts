@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { LevelsSignalsPayload } from '@spymaster/schemas';
 
 const { values } = parseArgs({
   options: {
@@ -68,16 +69,29 @@ async function runPhase(phase: string): Promise<PhaseResult> {
     const sources = await Promise.all(MARKET_FILES.map((f) => openDbnFile(f)));
     const stats = emptyPipelineStats();
     const service = phase === 'normalize' ? null : new LevelSignalService();
+    // 'payload-floor': CPU time of only re-building every emitted payload with object literals of its shape.
+    const floor = phase === 'payload-floor';
     let last = 0n;
     for await (const batch of canonicalEventBatches(sources, { instruments, stats, source: 'sim' })) {
       events += batch.length;
       if (service === null) continue;
-      for (const event of batch) payloads += service.ingest(event).length;
+      for (const event of batch) {
+        const out = service.ingest(event);
+        payloads += out.length;
+        if (floor) for (const p of out) floorUs += rebuildCpuUs(p);
+      }
       last = (batch[batch.length - 1] as { ts_event_ns: bigint }).ts_event_ns;
     }
-    if (service !== null) payloads += service.advanceTo(last).length;
+    if (service !== null) {
+      const out = service.advanceTo(last);
+      payloads += out.length;
+      if (floor) for (const p of out) floorUs += rebuildCpuUs(p);
+    }
   }
   const cpu = process.cpuUsage(cpu0);
+  if (phase === 'payload-floor') {
+    return { phase, events, payloads, cpuMs: floorUs / 1000, wallMs: 0, maxRssMb: 0 };
+  }
   return {
     phase,
     events,
@@ -85,6 +99,55 @@ async function runPhase(phase: string): Promise<PhaseResult> {
     cpuMs: (cpu.user + cpu.system) / 1000,
     wallMs: performance.now() - wall0,
     maxRssMb: process.resourceUsage().maxRSS / 1024,
+  };
+}
+
+let floorUs = 0;
+
+/** CPU µs of re-building `p` field by field with object literals (what any builder of the payload pays). */
+function rebuildCpuUs(p: LevelsSignalsPayload): number {
+  const c0 = process.cpuUsage();
+  rebuilt = rebuildPayload(p);
+  const c = process.cpuUsage(c0);
+  return c.user + c.system;
+}
+let rebuilt: unknown = null;
+
+function rebuildPayload(p: LevelsSignalsPayload): LevelsSignalsPayload {
+  const w = (x: { strike: number; net_gamma: number; strength: number } | null) =>
+    x === null ? null : { strike: x.strike, net_gamma: x.net_gamma, strength: x.strength };
+  const win = (x: { velocity: number; acceleration: number; jerk: number } | null) =>
+    x === null ? null : { velocity: x.velocity, acceleration: x.acceleration, jerk: x.jerk };
+  return {
+    schema: p.schema,
+    ts: p.ts,
+    ts_ns: p.ts_ns,
+    trade_date: p.trade_date,
+    es: { ...p.es, ofi: { ...p.es.ofi } },
+    options_basis_missing: p.options_basis_missing,
+    levels: p.levels.map((l) => {
+      const byStrike: Record<string, number> = {};
+      for (const k in l.fuel.gamma_by_strike) byStrike[k] = l.fuel.gamma_by_strike[k] as number;
+      return {
+        ...l,
+        components: { ...l.components },
+        barrier: { ...l.barrier, defending_quote: { ...l.barrier.defending_quote } },
+        tape: { ...l.tape, sweep: { ...l.tape.sweep } },
+        fuel: { ...l.fuel, call_wall: w(l.fuel.call_wall), put_wall: w(l.fuel.put_wall), gamma_by_strike: byStrike },
+        kinematics: {
+          position: l.kinematics.position,
+          windows: {
+            '1m': win(l.kinematics.windows['1m']),
+            '3m': win(l.kinematics.windows['3m']),
+            '5m': win(l.kinematics.windows['5m']),
+            '10m': win(l.kinematics.windows['10m']),
+            '20m': win(l.kinematics.windows['20m']),
+          },
+        },
+        ofi_near_level: { ...l.ofi_near_level },
+        runway: { ...l.runway },
+      };
+    }),
   };
 }
 
@@ -198,6 +261,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const decode = spawnPhase('decode');
 const normalize = spawnPhase('normalize');
 const engines = spawnPhase('engines');
+const floor = spawnPhase('payload-floor');
 const rows: [string, PhaseResult][] = [
   ['decode (cursor)', decode],
   ['decode + normalize', normalize],
@@ -216,6 +280,9 @@ for (const [name, r] of rows) {
 const engineMs = engines.cpuMs - normalize.cpuMs;
 console.log(
   `\nengines + snaps alone: ${(engineMs / 1000).toFixed(2)} s CPU = ${(engineMs / decode.cpuMs).toFixed(2)} × the cursor decode (target ≤ 1.5); end to end ${fmt((engines.events / engines.cpuMs) * 1000)} events/s (target ≥ 1,000,000); ${((engineMs * 1000) / Math.max(1, engines.payloads)).toFixed(0)} µs CPU per snap incl. per-event work`,
+);
+console.log(
+  `payload objects alone (re-built field by field from the emitted payloads, no engine math): ${(floor.cpuMs / 1000).toFixed(2)} s CPU = ${(floor.cpuMs / decode.cpuMs).toFixed(2)} × the cursor decode, ${((floor.cpuMs * 1000) / Math.max(1, floor.payloads)).toFixed(1)} µs per snap (a floor of the payload contract under the engines' 1.5 × budget)`,
 );
 if (!values['no-profile']) {
   const shares = profileShares();
