@@ -681,6 +681,10 @@ export class MarketState {
   readonly #smaDay: Float64Array;
   #smaHead = 0;
   #smaCount = 0;
+  /** Bumped whenever the SMA closes change; {@link sma} results are memoized per revision. */
+  #smaRevision = 0;
+  #smaMemoRevision = -1;
+  readonly #smaMemo = new Map<number, number | null>();
   /** End (exclusive) of the open bar's 2-minute bucket, NO_DUE without an open bar. */
   #barEnd = NO_DUE;
   /** `[start, end)` of the last trade's 2-minute and 1-minute buckets: no bigint division while a trade stays in them. */
@@ -1182,6 +1186,7 @@ export class MarketState {
       this.#minCount = 0;
       this.#smaHead = 0;
       this.#smaCount = 0;
+      this.#smaRevision++;
       this.#barEnd = NO_DUE;
       this.#tradeDays.length = 0;
     }
@@ -1194,6 +1199,7 @@ export class MarketState {
     while (this.#smaCount > 0 && (this.#smaDay[this.#smaHead] ?? 0) < this.#minAllowedDay) {
       this.#smaHead = (this.#smaHead + 1) % this.#smaTick.length;
       this.#smaCount--;
+      this.#smaRevision++;
     }
   }
 
@@ -1205,6 +1211,7 @@ export class MarketState {
     this.#smaDay[j] = day;
     if (this.#smaCount < cap) this.#smaCount++;
     else this.#smaHead = (this.#smaHead + 1) % cap;
+    this.#smaRevision++;
   }
 
   #applyQ(ev: MBP10): void {
@@ -1479,6 +1486,19 @@ export class MarketState {
   }
   /** `sma(N)`: `(Σ of the last N closes in ticks) · TICK_SIZE / N`, or null with fewer than `N` closes. */
   sma(N: number): number | null {
+    // Asked at every snap and front-month trade; the closes change once per bar, so memoize per revision.
+    if (this.#smaMemoRevision !== this.#smaRevision) {
+      this.#smaMemo.clear();
+      this.#smaMemoRevision = this.#smaRevision;
+    }
+    const memo = this.#smaMemo.get(N);
+    if (memo !== undefined) return memo;
+    const value = this.#smaOf(N);
+    if (this.#smaMemo.size < 16) this.#smaMemo.set(N, value);
+    return value;
+  }
+
+  #smaOf(N: number): number | null {
     if (!(N >= 1) || N > this.#smaCount) return null;
     const cap = this.#smaTick.length;
     let sum = 0;

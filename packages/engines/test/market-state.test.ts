@@ -501,6 +501,31 @@ describe('MarketState examples (§1)', () => {
     expect(ms.sma(3)).toBe(18006.5 / 3);
     expect(ms.minuteCloses().map((c) => c.close)).toStrictEqual([6000, 6001, 6003, 6002.5]);
   });
+
+  it('property: the memoized sma(N) equals the mean of smaCloses() after every trade, across days', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ gapS: fc.integer({ min: 1, max: 40_000 }), tick: fc.integer({ min: -40, max: 40 }) }), {
+          maxLength: 60,
+        }),
+        (rows) => {
+          const ms = new MarketState({ ...DEFAULT_CONFIG, SMA_SLOW_PERIOD: 5, SMA_FAST_PERIOD: 3 });
+          let t = etToNs('2025-12-15', '09:30');
+          const mean = (n: number): number | null => {
+            const ticks = ms.smaCloses().map((p) => Math.round(p / 0.25));
+            if (n > ticks.length) return null;
+            return (ticks.slice(-n).reduce((a, b) => a + b, 0) * 0.25) / n;
+          };
+          for (const r of rows) {
+            t += BigInt(r.gapS) * S;
+            ms.applyFuturesTrade(fut(t, 1, 1, 6000 + r.tick * 0.25));
+            for (const n of [1, 3, 5, 6]) expect(ms.sma(n)).toBe(mean(n));
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
 });
 
 describe('MarketState option trades (§1.3) and the roll-window basis (B.4.3)', () => {
