@@ -131,7 +131,7 @@ export function compareEventIds(a: string, b: string): number {
   // ts_event_ns: canonical decimals (no leading zeros), so longer is larger, then text order.
   const ts = compareDecimals(a, pa[2] as number, pa[3] as number, b, pb[2] as number, pb[3] as number);
   if (ts !== 0) return ts;
-  const rank = TYPE_RANK[a.slice(0, 2) as EventTypeTag] - TYPE_RANK[b.slice(0, 2) as EventTypeTag];
+  const rank = rankOfTag(a) - rankOfTag(b);
   if (rank !== 0) return rank;
   const aNa = pa[4] === 0;
   const bNa = pb[4] === 0;
@@ -160,7 +160,7 @@ function idParts(id: string, out: Int32Array): Int32Array {
   if (
     tsDash <= 3 ||
     id.charCodeAt(2) !== 45 ||
-    !(id.slice(0, 2) in TYPE_RANK) ||
+    rankOfTag(id) < 0 ||
     !isDecimal(id, tsDash + 1, seqDash) ||
     !isDecimal(id, last + 1, id.length)
   ) {
@@ -173,6 +173,16 @@ function idParts(id: string, out: Int32Array): Int32Array {
   out[4] = na ? 0 : 1;
   out[5] = last;
   return out;
+}
+
+/** {@link TYPE_RANK} of the id's two-letter tag (FT 0, OT 1, MB 2, ON 3), −1 for any other, without slicing. */
+function rankOfTag(id: string): number {
+  const c0 = id.charCodeAt(0);
+  const c1 = id.charCodeAt(1);
+  if (c0 === 70) return c1 === 84 ? TYPE_RANK.FT : -1; // FT
+  if (c0 === 77) return c1 === 66 ? TYPE_RANK.MB : -1; // MB
+  if (c0 === 79) return c1 === 84 ? TYPE_RANK.OT : c1 === 78 ? TYPE_RANK.ON : -1; // OT, ON
+  return -1;
 }
 
 /** `id[from, to)` matches `0|[1-9][0-9]*`. */
