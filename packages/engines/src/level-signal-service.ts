@@ -263,6 +263,9 @@ export class LevelSignalService {
   #gc: GammaContract[] = [];
   #gcInventory: readonly OptionContractState[] | null = null;
   readonly #books = new GammaBookBuilder();
+  /** The service's own level list ({@link #levels}) and the six prices it was built from. */
+  #levelList: readonly AvailableLevel[] | null = null;
+  readonly #levelValues: (number | null)[] = [null, null, null, null, null, null];
   /** es.hvl across snaps: bit-identical to gammaFlip, reusing the certified intervals of earlier snaps (D-033). */
   readonly #hvl = new GammaFlipTracker();
   // Per-level engine results, overwritten level by level: the payload copies what it keeps.
@@ -490,19 +493,29 @@ export class LevelSignalService {
     }
   }
 
-  #levels(date: string, t: bigint): AvailableLevel[] {
+  #levels(date: string, t: bigint): readonly AvailableLevel[] {
     if (this.#levelSource !== null) return checkedLevels(this.#levelSource(date, t));
     const ms = this.#ms;
+    const v = this.#levelValues;
+    const prices = [
+      ms.pmHigh(),
+      ms.pmLow(),
+      ms.orHigh(),
+      ms.orLow(),
+      ms.sma(this.params.SMA_FAST_PERIOD),
+      ms.sma(this.params.SMA_SLOW_PERIOD),
+    ] as const;
+    // Asked at every front-month RTH trade and snap, but the six prices change rarely: keep the last list.
+    let same = this.#levelList !== null;
+    for (let i = 0; i < 6 && same; i++) same = Object.is(prices[i], v[i]);
+    if (same) return this.#levelList as readonly AvailableLevel[];
     const out: AvailableLevel[] = [];
-    const push = (kind: LevelKind, price: number | null): void => {
-      if (price !== null && Number.isFinite(price)) out.push({ kind, price });
-    };
-    push('PM_HIGH', ms.pmHigh());
-    push('PM_LOW', ms.pmLow());
-    push('OR_HIGH', ms.orHigh());
-    push('OR_LOW', ms.orLow());
-    push('SMA_200', ms.sma(this.params.SMA_FAST_PERIOD));
-    push('SMA_400', ms.sma(this.params.SMA_SLOW_PERIOD));
+    for (let i = 0; i < 6; i++) {
+      const price = prices[i] as number | null;
+      v[i] = price;
+      if (price !== null && Number.isFinite(price)) out.push({ kind: LEVEL_KINDS[i] as LevelKind, price });
+    }
+    this.#levelList = out;
     return out;
   }
 

@@ -509,7 +509,7 @@ describe('MarketState examples (§1)', () => {
           maxLength: 60,
         }),
         (rows) => {
-          const ms = new MarketState({ ...DEFAULT_CONFIG, SMA_SLOW_PERIOD: 5, SMA_FAST_PERIOD: 3 });
+          const ms = new MarketState({ ...DEFAULT_CONFIG, SMA_SLOW_PERIOD: 5 });
           let t = etToNs('2025-12-15', '09:30');
           const mean = (n: number): number | null => {
             const ticks = ms.smaCloses().map((p) => Math.round(p / 0.25));
