@@ -121,10 +121,10 @@ function termOf(g: GridTerms, i: number, F: number, lnF: number): number {
 }
 
 /**
- * Every contract's term at `x` into `out` (when given), returning their sum in contract order; `ln F` is taken
- * once per distinct shift.
+ * Every contract's term at `x` into `out[base …]` (when given), returning their sum in contract order; `ln F` is
+ * taken once per distinct shift.
  */
-function termsAt(g: GridTerms, x: number, out: Float64Array | null): number {
+function termsAt(g: GridTerms, x: number, out: Float64Array | null, base = 0): number {
   const shifts = g.shifts;
   const F = SCRATCH_F.length >= shifts.length ? SCRATCH_F : new Float64Array(shifts.length);
   const lnF = SCRATCH_LN.length >= shifts.length ? SCRATCH_LN : new Float64Array(shifts.length);
@@ -138,7 +138,7 @@ function termsAt(g: GridTerms, x: number, out: Float64Array | null): number {
     const j = g.shiftOf[i] as number;
     const f = F[j] as number;
     const t = f > 0 ? termOf(g, i, f, lnF[j] as number) : (g.negN[i] as number) * 0 * g.mult;
-    if (out !== null) out[i] = t;
+    if (out !== null) out[base + i] = t;
     sum += t;
   }
   return sum;
@@ -383,24 +383,129 @@ function dyadic(v: number): boolean {
 }
 
 /**
- * One certified interval of the {@link GammaFlipTracker}: for every real `u` in `[ua, ub]` (`u = x − shift` of the
- * book's first contract) the computed `G` has sign `sign`, as long as the clock has not advanced more than
- * `lambda` past `clock` and `M − E` stays above the rounding slack.
+ * The certified intervals of a {@link GammaFlipTracker}, sorted by `ua`, one column per field (no object per
+ * interval, no allocation once the columns are large enough). Interval `j`: for every real `u` in
+ * `[ua[j], ub[j]]` (`u = x − shift` of the book's first contract) the computed `G` has sign `sign[j]`, as long as
+ * the clock has not advanced more than `lambda[j]` past `clock[j]` and `M[j] − E[j]` stays above the rounding slack.
  */
-interface TrackInterval {
-  readonly ua: number;
-  readonly ub: number;
-  readonly sign: number;
+class TrackIntervals {
+  /** Number of intervals. */
+  n = 0;
+  ua: Float64Array = new Float64Array(64);
+  ub: Float64Array = new Float64Array(64);
+  sign: Float64Array = new Float64Array(64);
   /** Lower bound of `sign·G_exact` over the interval, for the certified book at any `T` within the budget. */
-  readonly M: number;
+  M: Float64Array = new Float64Array(64);
   /** `Σ_c max|term_c|` over the interval at certification, plus the drift bound (for the rounding slack). */
-  readonly sumU: number;
+  sumU: Float64Array = new Float64Array(64);
   /** `ln T` budget. */
-  readonly lambda: number;
+  lambda: Float64Array = new Float64Array(64);
   /** Tracker clock at certification. */
-  readonly clock: number;
+  clock: Float64Array = new Float64Array(64);
   /** Accumulated bound of the terms of contracts whose `N` or `σ` changed since certification. */
-  E: number;
+  E: Float64Array = new Float64Array(64);
+  /** `ln(ua − lnRel)` and `ln(ub − lnRel)` (cached by {@link GammaFlipTracker} charges; `lnRel` NaN when unset). */
+  lnRel: Float64Array = new Float64Array(64);
+  lnLo: Float64Array = new Float64Array(64);
+  lnHi: Float64Array = new Float64Array(64);
+
+  /** Inserts an interval (with `E = 0`) keeping the order by `ua`. */
+  insert(ua: number, ub: number, sign: number, M: number, sumU: number, lambda: number, clock: number): void {
+    const n = this.n;
+    if (n === this.ua.length) this.#grow();
+    const uaCol = this.ua;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((uaCol[mid] as number) < ua) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let j = n; j > lo; j--) this.move(j - 1, j);
+    uaCol[lo] = ua;
+    this.ub[lo] = ub;
+    this.sign[lo] = sign;
+    this.M[lo] = M;
+    this.sumU[lo] = sumU;
+    this.lambda[lo] = lambda;
+    this.clock[lo] = clock;
+    this.E[lo] = 0;
+    this.lnRel[lo] = Number.NaN;
+    this.n = n + 1;
+  }
+
+  /** Copies interval `from` over interval `to`. */
+  move(from: number, to: number): void {
+    this.ua[to] = this.ua[from] as number;
+    this.ub[to] = this.ub[from] as number;
+    this.sign[to] = this.sign[from] as number;
+    this.M[to] = this.M[from] as number;
+    this.sumU[to] = this.sumU[from] as number;
+    this.lambda[to] = this.lambda[from] as number;
+    this.clock[to] = this.clock[from] as number;
+    this.E[to] = this.E[from] as number;
+    this.lnRel[to] = this.lnRel[from] as number;
+    this.lnLo[to] = this.lnLo[from] as number;
+    this.lnHi[to] = this.lnHi[from] as number;
+  }
+
+  /** Index of the last interval with `ua ≤ u` (−1 if none). */
+  find(u: number): number {
+    const uaCol = this.ua;
+    let lo = 0;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((uaCol[mid] as number) <= u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo - 1;
+  }
+
+  #grow(): void {
+    const cap = 2 * this.ua.length;
+    const grow = (a: Float64Array): Float64Array => {
+      const b = new Float64Array(cap);
+      b.set(a);
+      return b;
+    };
+    this.ua = grow(this.ua);
+    this.ub = grow(this.ub);
+    this.sign = grow(this.sign);
+    this.M = grow(this.M);
+    this.sumU = grow(this.sumU);
+    this.lambda = grow(this.lambda);
+    this.clock = grow(this.clock);
+    this.E = grow(this.E);
+    this.lnRel = grow(this.lnRel);
+    this.lnLo = grow(this.lnLo);
+    this.lnHi = grow(this.lnHi);
+  }
+}
+
+/**
+ * Largest magnitude of `Γ(F, K, T', σ)·mult` for `F ∈ [Flo, Fhi]` (`La`, `Lb` = `ln F − ln K` at the ends),
+ * `|ln T' − ln T| ≤ rem` (`ex = e^{rem/2}`, `sqT = √T`): `D_r ≤ max(1, e^{−r·T'})` is in `pre = mult·D_r/√(2π)`,
+ * `φ(d1) ≤ φ(min |d1|)`, `F·σ√T' ≥ Flo·s_min`.
+ */
+function supTerm(sigma: number, sqT: number, ex: number, La: number, Lb: number, Flo: number, pre: number): number {
+  const sMin = (sigma * sqT) / ex;
+  const sMax = sigma * sqT * ex;
+  let d = La > 0 ? La / sMax : Lb < 0 ? -Lb / sMax - sMax / 2 : 0;
+  d = d * (1 - 1e-9) - 1e-9;
+  if (!(d > 0)) d = 0;
+  return (pre * Math.exp(-0.5 * d * d)) / (Flo * sMin);
+}
+
+/**
+ * A bound `Q ≥ |d1² − d1·s − 1|` over the box of {@link supTerm} with `σ ∈ [sLo, sHi]`: `D² + D·s_max + 1` with
+ * `D = max|ln F/K|/s_min + s_max/2`.
+ */
+function supQ(sLo: number, sHi: number, sqT: number, ex: number, La: number, Lb: number): number {
+  const sMin = (sLo * sqT) / ex;
+  const sMax = sHi * sqT * ex;
+  const D = Math.max(Math.abs(La), Math.abs(Lb)) / sMin + sMax / 2;
+  return D * D + D * sMax + 1;
 }
 
 /** What {@link GammaFlipTracker.stats} counts. */
@@ -453,6 +558,8 @@ export class GammaFlipTracker {
   #steps = -1;
   // Book contracts of the previous call (all of them, active or not), in book order.
   #n0 = -1;
+  /** The contract objects of the previous call: an identical object has the recorded strike, `N` and `σ`. */
+  #prevC: GammaContract[] = [];
   #K = new Float64Array(0);
   #rel = new Float64Array(0);
   #sigma = new Float64Array(0);
@@ -461,18 +568,22 @@ export class GammaFlipTracker {
   #active = new Uint8Array(0);
   /** Hoisted terms of the active contracts (those of {@link gridTerms}), updated in place. */
   #g: GridTerms | null = null;
+  /** Whether the active contracts have dealer positions of both signs (else `G` has no sign change). */
+  #mixed = false;
   /** Book index of each active contract. */
   #bookIdx = new Int32Array(0);
   /** Tracker clock: Σ over calls of `max_c |Δ ln T_c|`. */
   #clock = 0;
-  #ivs: TrackInterval[] = [];
-  // Per-call scratch.
+  #ivs = new TrackIntervals();
+  // Per-call scratch (allocated once, grown when needed).
   #spot = 0;
   #shiftRef = 0;
   #stamp = 0;
   #exactStamp = new Int32Array(0);
   #exactV = new Float64Array(0);
-  #exactTerms: (Float64Array | undefined)[] = [];
+  /** Per-contract terms of the exact grid values, `#stride` per grid point (`#g.n`). */
+  #exactTerms = new Float64Array(0);
+  #stride = 0;
   #peakStampArr = new Int32Array(0);
   #peakX = new Float64Array(0);
   #peak = new Float64Array(0);
@@ -487,7 +598,6 @@ export class GammaFlipTracker {
   #Tdr = 0;
   #Tsq = 0;
   #changed = new Int32Array(0);
-  #supQ = 0;
   #nBest: number | null = null;
   #nBestD = 0;
   #nOuterL = 0;
@@ -522,7 +632,7 @@ export class GammaFlipTracker {
     this.#TdrKey = Number.NaN;
     this.#lastTOld = Number.NaN;
     this.#g = null;
-    this.#ivs = [];
+    this.#ivs.n = 0;
   }
 
   /**
@@ -552,28 +662,24 @@ export class GammaFlipTracker {
       this.#fallbacks++;
       return gammaFlip(book, config);
     }
-    const g = this.#g as GridTerms;
-    let pos = false;
-    let neg = false;
-    for (let i = 0; i < g.n; i++) {
-      if ((g.negN[i] as number) > 0) pos = true;
-      else neg = true;
-    }
-    if (!(pos && neg)) return null;
+    if (!this.#mixed) return null;
     this.#spot = spot;
     this.#shiftRef = book.shift[0] as number;
     return this.#search(steps);
   }
 
   /**
-   * Brings the state to `book`: compares every contract with the previous call, rebuilds on a structural change,
-   * otherwise updates the hoisted terms in place, advances the clock and charges changed contracts to the intervals.
-   * False when the tracker cannot handle the book (then the caller falls back to {@link gammaFlip}).
+   * Brings the state to `book`: compares every contract with the previous call (by identity first: an unchanged
+   * contract object has the recorded strike, `N` and `σ`), rebuilds on a structural change, otherwise updates the
+   * hoisted terms in place, advances the clock and charges changed contracts to the intervals. False when the
+   * tracker cannot handle the book (then the caller falls back to {@link gammaFlip}).
    */
   #update(book: GammaBook, config: GammaConfig): boolean {
     const cs = book.contracts;
     const n0 = cs.length;
-    const shift0 = book.shift[0] as number;
+    const bookT = book.T;
+    const bookShift = book.shift;
+    const shift0 = bookShift[0] as number;
     if (!dyadic(shift0)) return false;
     let rebuild = n0 !== this.#n0 || this.#g === null;
     // One pass: structure (strike, relative shift, T > 0), finiteness of what changed, the clock step (largest
@@ -583,14 +689,18 @@ export class GammaFlipTracker {
     if (this.#changed.length < n0) this.#changed = new Int32Array(n0);
     const changed = this.#changed;
     if (!rebuild) {
+      const prevC = this.#prevC;
       const K = this.#K;
       const rel = this.#rel;
       const Tp = this.#T;
+      const Np = this.#N;
+      const sp = this.#sigma;
       for (let i = 0; i < n0; i++) {
         const c = cs[i] as GammaContract;
-        const T = book.T[i] as number;
+        const T = bookT[i] as number;
         const To = Tp[i] as number;
-        if (c.strike !== K[i] || book.shift[i] !== shift0 + (rel[i] as number) || T > 0 !== To > 0) {
+        const same = c === prevC[i];
+        if ((!same && c.strike !== K[i]) || bookShift[i] !== shift0 + (rel[i] as number) || T > 0 !== To > 0) {
           rebuild = true;
           break;
         }
@@ -608,7 +718,7 @@ export class GammaFlipTracker {
             if (d > delta) delta = d;
           }
         }
-        if (c.N !== this.#N[i] || c.sigma !== this.#sigma[i]) {
+        if (!same && (c.N !== Np[i] || c.sigma !== sp[i])) {
           if (!(c.N - c.N === 0) || !(c.sigma - c.sigma === 0)) return false;
           changed[nChanged++] = i;
         }
@@ -617,14 +727,15 @@ export class GammaFlipTracker {
     if (rebuild) {
       for (let i = 0; i < n0; i++) {
         const c = cs[i] as GammaContract;
-        const T = book.T[i] as number;
+        const T = bookT[i] as number;
         if (!(c.N - c.N === 0 && c.sigma - c.sigma === 0 && T - T === 0 && c.strike - c.strike === 0)) return false;
-        if (!dyadic(book.shift[i] as number)) return false;
+        if (!dyadic(bookShift[i] as number)) return false;
       }
       this.#rebuilds++;
       const g = gridTerms(book, config);
       if (g === null) return false;
       this.#n0 = n0;
+      this.#prevC = cs.slice();
       this.#K = new Float64Array(n0);
       this.#rel = new Float64Array(n0);
       this.#sigma = new Float64Array(n0);
@@ -634,36 +745,45 @@ export class GammaFlipTracker {
       for (let i = 0; i < n0; i++) {
         const c = cs[i] as GammaContract;
         this.#K[i] = c.strike;
-        this.#rel[i] = (book.shift[i] as number) - shift0;
+        this.#rel[i] = (bookShift[i] as number) - shift0;
         this.#sigma[i] = c.sigma;
         this.#N[i] = c.N;
-        this.#T[i] = book.T[i] as number;
+        this.#T[i] = bookT[i] as number;
       }
       this.#setTerms(g, book);
-      this.#ivs = [];
+      this.#ivs.n = 0;
       this.#clock = 0;
       return true;
     }
     this.#clock += delta;
     const clock = this.#clock;
-    if (this.#ivs.length > 0) {
-      let w = 0;
-      for (const iv of this.#ivs) if (clock - iv.clock <= iv.lambda) this.#ivs[w++] = iv;
-      this.#ivs.length = w;
-    }
-    // Changed contracts: charge their old and new terms to every interval.
+    // Changed contracts: charge their old and new terms to every interval (after dropping the expired ones).
     let activeChanged = false;
-    for (let q = 0; q < nChanged; q++) {
-      const i = changed[q] as number;
-      const c = cs[i] as GammaContract;
-      const T = book.T[i] as number;
-      const isActive = c.N !== 0 && c.sigma > 0 && c.strike > 0 && T > 0;
-      if ((this.#active[i] === 1) !== isActive) activeChanged = true;
-      if (this.#ivs.length > 0) this.#charge(i, this.#N[i] as number, this.#sigma[i] as number, c.N, c.sigma, T);
-      this.#N[i] = c.N;
-      this.#sigma[i] = c.sigma;
+    if (nChanged > 0) {
+      const ivs = this.#ivs;
+      const cl = ivs.clock;
+      const lam = ivs.lambda;
+      let w = 0;
+      for (let j = 0; j < ivs.n; j++) {
+        if (clock - (cl[j] as number) <= (lam[j] as number)) {
+          if (w !== j) ivs.move(j, w);
+          w++;
+        }
+      }
+      ivs.n = w;
+      for (let q = 0; q < nChanged; q++) {
+        const i = changed[q] as number;
+        const c = cs[i] as GammaContract;
+        const T = bookT[i] as number;
+        const isActive = c.N !== 0 && c.sigma > 0 && c.strike > 0 && T > 0;
+        if ((this.#active[i] === 1) !== isActive) activeChanged = true;
+        if (ivs.n > 0) this.#charge(i, this.#N[i] as number, this.#sigma[i] as number, c.N, c.sigma, T);
+        this.#N[i] = c.N;
+        this.#sigma[i] = c.sigma;
+        this.#prevC[i] = c;
+      }
     }
-    this.#T.set(book.T.length === n0 ? book.T : book.T.subarray(0, n0));
+    this.#T.set(bookT.length === n0 ? bookT : bookT.subarray(0, n0));
     if (activeChanged) {
       const g = gridTerms(book, config);
       if (g === null) return false;
@@ -674,24 +794,44 @@ export class GammaFlipTracker {
     const g = this.#g as GridTerms;
     const r = this.#r;
     const shifts = g.shifts as number[];
+    const bookIdx = this.#bookIdx;
+    const sigmaArr = this.#sigma;
+    const gdr = g.dr;
+    const gsqrtT = g.sqrtT;
+    const gsigma = g.sigma;
+    const gsst = g.sst;
+    const ghalf = g.half;
+    const gshift = g.shift;
+    const gshiftOf = g.shiftOf;
+    let TdrKey = this.#TdrKey;
+    let Tdr = this.#Tdr;
+    let Tsq = this.#Tsq;
     for (let j = 0; j < g.n; j++) {
-      const i = this.#bookIdx[j] as number;
-      const sigma = (cs[i] as GammaContract).sigma;
-      const T = book.T[i] as number;
-      if (T !== this.#TdrKey) {
-        this.#TdrKey = T;
-        this.#Tdr = Math.exp(-r * T);
-        this.#Tsq = Math.sqrt(T);
+      const i = bookIdx[j] as number;
+      const sigma = sigmaArr[i] as number;
+      const T = bookT[i] as number;
+      if (T !== TdrKey) {
+        TdrKey = T;
+        Tdr = Math.exp(-r * T);
+        Tsq = Math.sqrt(T);
       }
-      g.dr[j] = this.#Tdr;
-      g.sqrtT[j] = this.#Tsq;
-      g.sigma[j] = sigma;
-      g.sst[j] = sigma * this.#Tsq;
-      g.half[j] = (sigma * sigma * T) / 2;
-      g.negN[j] = -(this.#N[i] as number);
-      const sh = book.shift[i] as number;
-      g.shift[j] = sh;
-      shifts[g.shiftOf[j] as number] = sh;
+      gdr[j] = Tdr;
+      gsqrtT[j] = Tsq;
+      gsigma[j] = sigma;
+      gsst[j] = sigma * Tsq;
+      ghalf[j] = (sigma * sigma * T) / 2;
+      const sh = bookShift[i] as number;
+      gshift[j] = sh;
+      shifts[gshiftOf[j] as number] = sh;
+    }
+    this.#TdrKey = TdrKey;
+    this.#Tdr = Tdr;
+    this.#Tsq = Tsq;
+    if (nChanged > 0) {
+      const negN = g.negN;
+      const Narr = this.#N;
+      for (let j = 0; j < g.n; j++) negN[j] = -(Narr[bookIdx[j] as number] as number);
+      this.#mixed = mixedSigns(g);
     }
     return true;
   }
@@ -699,6 +839,7 @@ export class GammaFlipTracker {
   /** Installs freshly built hoisted terms and the active-contract map. */
   #setTerms(g: GridTerms, book: GammaBook): void {
     this.#g = g;
+    this.#mixed = mixedSigns(g);
     const n0 = book.contracts.length;
     this.#bookIdx = new Int32Array(g.n);
     let j = 0;
@@ -715,87 +856,91 @@ export class GammaFlipTracker {
       this.#Lmax = new Float64Array(n);
       this.#peakX = new Float64Array(n);
       this.#peak = new Float64Array(n);
+      this.#peakStampArr = new Int32Array(n);
     }
-    this.#peakStampArr = new Int32Array(n);
-    this.#exactTerms = [];
-    this.#exactStamp = new Int32Array(0);
+    // Stamps of earlier calls are all below the next call's: the caches need no clearing.
+    this.#stride = n;
   }
 
   /**
    * Adds to every interval's `E` a bound of `|term(N_new, σ_new) − term(N_old, σ_old)|` of book contract `i` over
    * the interval and over the `T` range the interval may still be used at. With both terms live,
    * `N_n·Γ_n − N_o·Γ_o = (N_n − N_o)·Γ_n + N_o·(Γ_n − Γ_o)` and `|ln Γ_n − ln Γ_o| ≤ Q·|ln(σ_n/σ_o)|` (the same
-   * `∂ ln Γ/∂ ln s` as the time decay, `Q ≥ max |d1² − d1·s − 1|` over the box); else the sum of both magnitudes.
+   * `∂ ln Γ/∂ ln s` as the time decay, `Q ≥ max |d1² − d1·s − 1|` over the box, {@link supQ}); else the sum of
+   * both magnitudes ({@link supTerm}). What does not depend on the interval is taken once per call.
    */
   #charge(i: number, No: number, so: number, Nn: number, sn: number, T: number): void {
     const K = this.#K[i] as number;
     const rel = this.#rel[i] as number;
-    const live = (N: number, sigma: number): boolean => N !== 0 && sigma > 0 && K > 0 && T > 0;
-    const liveO = live(No, so);
-    const liveN = live(Nn, sn);
-    for (const iv of this.#ivs) {
-      const rem = iv.lambda - (this.#clock - iv.clock);
-      const Flo = iv.ua - rel;
-      const Fhi = iv.ub - rel;
+    const liveO = No !== 0 && so > 0 && K > 0 && T > 0;
+    const liveN = Nn !== 0 && sn > 0 && K > 0 && T > 0;
+    const sqT = Math.sqrt(T);
+    const lnK = Math.log(K);
+    const r = this.#r;
+    const mult = this.#mult;
+    const absNo = Math.abs(No);
+    const absNn = Math.abs(Nn);
+    const dN = Math.abs(Nn - No);
+    const both = liveO && liveN;
+    const lnRatio = both && sn !== so ? Math.abs(Math.log(sn / so)) : 0;
+    const sLo = Math.min(so, sn);
+    const sHi = Math.max(so, sn);
+    const preR = mult * 1 * INV_SQRT_2PI;
+    const clock = this.#clock;
+    const ivs = this.#ivs;
+    const ua = ivs.ua;
+    const ub = ivs.ub;
+    const lam = ivs.lambda;
+    const cl = ivs.clock;
+    const E = ivs.E;
+    const lnRel = ivs.lnRel;
+    const lnLo = ivs.lnLo;
+    const lnHi = ivs.lnHi;
+    for (let j = 0; j < ivs.n; j++) {
+      const Flo = (ua[j] as number) - rel;
       let e: number;
       if (!(Flo > 0)) e = Number.POSITIVE_INFINITY;
-      else if (!liveO || !liveN) {
-        e =
-          (liveO ? Math.abs(No) * this.#supGamma(so, so, K, T, Flo, Fhi, rem) : 0) +
-          (liveN ? Math.abs(Nn) * this.#supGamma(sn, sn, K, T, Flo, Fhi, rem) : 0);
-      } else {
-        const gn = this.#supGamma(sn, sn, K, T, Flo, Fhi, rem);
-        e = Math.abs(Nn - No) * gn;
-        if (sn !== so) {
-          const go = this.#supGamma(so, so, K, T, Flo, Fhi, rem);
-          this.#supGamma(Math.min(so, sn), Math.max(so, sn), K, T, Flo, Fhi, rem);
-          const Q = this.#supQ;
-          e += Math.abs(No) * Math.min(go + gn, go * Math.expm1(Q * Math.abs(Math.log(sn / so))));
+      else {
+        const rem = (lam[j] as number) - (clock - (cl[j] as number));
+        const ex = Math.exp(rem / 2);
+        if (lnRel[j] !== rel) {
+          lnRel[j] = rel;
+          lnLo[j] = Math.log(Flo);
+          lnHi[j] = Math.log((ub[j] as number) - rel);
+        }
+        const La = (lnLo[j] as number) - lnK;
+        const Lb = (lnHi[j] as number) - lnK;
+        const pre = r >= 0 ? preR : mult * Math.exp(-r * T * ex * ex) * INV_SQRT_2PI;
+        if (!both) {
+          e =
+            (liveO ? absNo * supTerm(so, sqT, ex, La, Lb, Flo, pre) : 0) +
+            (liveN ? absNn * supTerm(sn, sqT, ex, La, Lb, Flo, pre) : 0);
+        } else {
+          const gn = supTerm(sn, sqT, ex, La, Lb, Flo, pre);
+          e = dN * gn;
+          if (sn !== so) {
+            const go = supTerm(so, sqT, ex, La, Lb, Flo, pre);
+            const Q = supQ(sLo, sHi, sqT, ex, La, Lb);
+            e += absNo * Math.min(go + gn, go * Math.expm1(Q * lnRatio));
+          }
         }
       }
-      iv.E += TRACK_SAFETY * e;
+      E[j] = (E[j] as number) + TRACK_SAFETY * e;
     }
-  }
-
-  /**
-   * For `F ∈ [Flo, Fhi]` (`Flo > 0`), `|ln T' − ln T| ≤ rem` and `σ ∈ [sLo, sHi]`: `sup` bounds
-   * `Γ(F, K, T', σ)·mult` (`D_r ≤ max(1, e^{−r·T'})`, `φ(d1) ≤ φ(min |d1|)`, `F·σ√T' ≥ Flo·s_min`; meaningful for
-   * `sLo = sHi`; returned) and `Q` (left in `#supQ`) bounds `|d1² − d1·s − 1|` (`≤ D² + D·s_max + 1`, `D = max|ln F/K|/s_min + s_max/2`).
-   */
-  #supGamma(sLo: number, sHi: number, K: number, T: number, Flo: number, Fhi: number, rem: number): number {
-    const e = Math.exp(rem / 2);
-    const sqT = Math.sqrt(T);
-    const sMin = (sLo * sqT) / e;
-    const sMax = sHi * sqT * e;
-    const lnK = Math.log(K);
-    const La = Math.log(Flo) - lnK;
-    const Lb = Math.log(Fhi) - lnK;
-    let d = La > 0 ? La / sMax : Lb < 0 ? -Lb / sMax - sMax / 2 : 0;
-    d = d * (1 - 1e-9) - 1e-9;
-    if (!(d > 0)) d = 0;
-    const r = this.#r;
-    const dr = r >= 0 ? 1 : Math.exp(-r * T * e * e);
-    const D = Math.max(Math.abs(La), Math.abs(Lb)) / sMin + sMax / 2;
-    this.#supQ = D * D + D * sMax + 1;
-    return (this.#mult * dr * INV_SQRT_2PI * Math.exp(-0.5 * d * d)) / (Flo * sMin);
   }
 
   /** Exact `G` at grid index `k` (its per-contract terms kept for certification). */
   #exact(k: number): number {
     const off = k + this.#steps + TRACK_PAD;
-    if (this.#exactStamp.length !== 2 * (this.#steps + TRACK_PAD) + 1) {
-      this.#exactStamp = new Int32Array(2 * (this.#steps + TRACK_PAD) + 1);
-      this.#exactV = new Float64Array(this.#exactStamp.length);
-      this.#exactTerms = [];
+    const size = 2 * (this.#steps + TRACK_PAD) + 1;
+    if (this.#exactStamp.length !== size) {
+      this.#exactStamp = new Int32Array(size);
+      this.#exactV = new Float64Array(size);
     }
     if (this.#exactStamp[off] === this.#stamp) return this.#exactV[off] as number;
     const g = this.#g as GridTerms;
-    let t = this.#exactTerms[off];
-    if (t === undefined || t.length < g.n) {
-      t = new Float64Array(g.n);
-      this.#exactTerms[off] = t;
-    }
-    const v = termsAt(g, this.#spot + 0.25 * k, t);
+    if (this.#exactTerms.length < size * this.#stride) this.#exactTerms = new Float64Array(size * this.#stride);
+    const v = termsAt(g, this.#spot + 0.25 * k, this.#exactTerms, off * this.#stride);
     this.#evaluations++;
     this.#exactStamp[off] = this.#stamp;
     this.#exactV[off] = v;
@@ -807,8 +952,7 @@ export class GammaFlipTracker {
    * inside `(x0, x1)`; computed lazily (once per call and contract) only when `[K·(1 − 1.5σ²T), K] + shift`, which
    * contains it, meets the interval.
    */
-  #peakInside(i: number, x0: number, x1: number): boolean {
-    const g = this.#g as GridTerms;
+  #peakInside(g: GridTerms, i: number, x0: number, x1: number): boolean {
     const sh = g.shift[i] as number;
     const K = g.K[i] as number;
     if (x0 >= K + sh) return false;
@@ -833,10 +977,13 @@ export class GammaFlipTracker {
     const v1 = this.#exact(k1);
     if (!((v0 > 0 && v1 > 0) || (v0 < 0 && v1 < 0))) return false;
     const off = this.#steps + TRACK_PAD;
-    const a = this.#exactTerms[k0 + off] as Float64Array;
-    const b = this.#exactTerms[k1 + off] as Float64Array;
+    const terms = this.#exactTerms;
+    const a0 = (k0 + off) * this.#stride;
+    const b0 = (k1 + off) * this.#stride;
     const g = this.#g as GridTerms;
     const n = g.n;
+    const negN = g.negN;
+    const peak = this.#peak;
     const x0 = this.#spot + 0.25 * k0;
     const x1 = this.#spot + 0.25 * k1;
     const U = this.#U;
@@ -845,16 +992,16 @@ export class GammaFlipTracker {
     let mLo = 0;
     let mHi = 0;
     for (let i = 0; i < n; i++) {
-      const ta = a[i] as number;
-      const tb = b[i] as number;
-      const inside = k1 > k0 && this.#peakInside(i, x0, x1);
-      if ((g.negN[i] as number) > 0) {
-        const hi = inside ? Math.max(ta, tb, this.#peak[i] as number) : Math.max(ta, tb);
+      const ta = terms[a0 + i] as number;
+      const tb = terms[b0 + i] as number;
+      const inside = k1 > k0 && this.#peakInside(g, i, x0, x1);
+      if ((negN[i] as number) > 0) {
+        const hi = inside ? Math.max(ta, tb, peak[i] as number) : Math.max(ta, tb);
         pLo += Math.min(ta, tb);
         pHi += hi;
         U[i] = hi;
       } else {
-        const lo = inside ? Math.min(ta, tb, this.#peak[i] as number) : Math.min(ta, tb);
+        const lo = inside ? Math.min(ta, tb, peak[i] as number) : Math.min(ta, tb);
         mLo -= Math.max(ta, tb);
         mHi -= lo;
         U[i] = -lo;
@@ -874,36 +1021,47 @@ export class GammaFlipTracker {
     const target = (m0 - HVL_CERT_FLOOR - 2 * TRACK_SLACK * sumU) / 2;
     const Lmax = this.#Lmax;
     const absR = Math.abs(this.#r);
+    const gShift = g.shift;
+    const gLnK = g.lnK;
+    const gSst = g.sst;
+    const gSqrtT = g.sqrtT;
     let lnF0 = 0;
     let lnF1 = 0;
     let shPrev = Number.NaN;
     let S1 = 0;
     for (let i = 0; i < n; i++) {
-      const sh = g.shift[i] as number;
+      const sh = gShift[i] as number;
       if (sh !== shPrev) {
         shPrev = sh;
         const F0 = x0 - sh;
-        if (!(F0 > 0)) return this.#store(x0, x1, sign, m0, sumU, 0, 0);
+        if (!(F0 > 0)) return this.#store(x0, x1, sign, m0, sumU, 0);
         lnF0 = Math.log(F0);
         lnF1 = Math.log(x1 - sh);
       }
-      const lnK = g.lnK[i] as number;
+      const lnK = gLnK[i] as number;
       const L = Math.max(Math.abs(lnF0 - lnK), Math.abs(lnF1 - lnK));
       Lmax[i] = L;
-      const s = g.sst[i] as number;
+      const s = gSst[i] as number;
       const D = L / s + s / 2;
-      const T = (g.sqrtT[i] as number) ** 2;
+      const T = (gSqrtT[i] as number) ** 2;
       S1 += (U[i] as number) * (absR * T + (D * D + D * s + 1) / 2);
     }
     let lambda = S1 > 0 ? Math.min(TRACK_LAMBDA_MAX, target / S1) : TRACK_LAMBDA_MAX;
-    for (let tries = 0; tries < 4; tries++) {
-      const drift = this.#drift(lambda);
+    let tries = 0;
+    // Below the cap, λ = target/S1 always fails the test (the drift is at least λ·S1, the linear term, so twice it
+    // exceeds the target): start at its first fallback, λ/4 (exact), which the loop would try next anyway.
+    if (lambda < TRACK_LAMBDA_MAX && lambda > 1e-200) {
+      lambda /= 4;
+      tries = 1;
+    }
+    for (; tries < 4; tries++) {
+      const drift = this.#drift(g, lambda);
       if (TRACK_SAFETY * drift * (1 + 2 * TRACK_SLACK) <= target) {
-        return this.#store(x0, x1, sign, m0 - TRACK_SAFETY * drift, sumU + TRACK_SAFETY * drift, lambda, 0);
+        return this.#store(x0, x1, sign, m0 - TRACK_SAFETY * drift, sumU + TRACK_SAFETY * drift, lambda);
       }
       lambda /= 4;
     }
-    return this.#store(x0, x1, sign, m0, sumU, 0, 0);
+    return this.#store(x0, x1, sign, m0, sumU, 0);
   }
 
   /**
@@ -911,67 +1069,63 @@ export class GammaFlipTracker {
    * `D = L_c/s_min + s_max/2 ≥ max |d1|` (`L_c` the largest `|ln F − ln K|` over the interval, `s` within
    * `e^{±λ/2}` of `σ√T`).
    */
-  #drift(lambda: number): number {
-    const g = this.#g as GridTerms;
+  #drift(g: GridTerms, lambda: number): number {
     const e = Math.exp(lambda / 2);
     const eT = Math.expm1(lambda);
     const absR = Math.abs(this.#r);
+    const half = lambda / 2;
+    const sst = g.sst;
+    const sqrtT = g.sqrtT;
+    const Lmax = this.#Lmax;
+    const U = this.#U;
     let drift = 0;
     for (let i = 0; i < g.n; i++) {
-      const s = g.sst[i] as number;
+      const s = sst[i] as number;
       const sMin = s / e;
       const sMax = s * e;
-      const D = (this.#Lmax[i] as number) / sMin + sMax / 2;
-      const T = (g.sqrtT[i] as number) ** 2;
-      const rho = absR * T * eT + (lambda / 2) * (D * D + D * sMax + 1);
-      drift += (this.#U[i] as number) * Math.expm1(rho);
+      const D = (Lmax[i] as number) / sMin + sMax / 2;
+      const T = (sqrtT[i] as number) ** 2;
+      const rho = absR * T * eT + half * (D * D + D * sMax + 1);
+      drift += (U[i] as number) * Math.expm1(rho);
     }
     return drift;
   }
 
-  #store(x0: number, x1: number, sign: number, M: number, sumU: number, lambda: number, E: number): true {
-    const ua = x0 - this.#shiftRef;
-    const ub = x1 - this.#shiftRef;
-    const ivs = this.#ivs;
-    let lo = 0;
-    let hi = ivs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((ivs[mid] as TrackInterval).ua < ua) lo = mid + 1;
-      else hi = mid;
-    }
-    ivs.splice(lo, 0, { ua, ub, sign, M, sumU, lambda, clock: this.#clock, E });
+  #store(x0: number, x1: number, sign: number, M: number, sumU: number, lambda: number): true {
+    this.#ivs.insert(x0 - this.#shiftRef, x1 - this.#shiftRef, sign, M, sumU, lambda, this.#clock);
     return true;
-  }
-
-  /** Index of the last usable interval with `ua ≤ u` (−1 if none). */
-  #find(u: number): number {
-    const ivs = this.#ivs;
-    let lo = 0;
-    let hi = ivs.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((ivs[mid] as TrackInterval).ua <= u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - 1;
-  }
-
-  /** Whether an interval's proof still holds at this call. */
-  #usable(iv: TrackInterval): boolean {
-    return this.#clock - iv.clock <= iv.lambda && iv.M - iv.E > HVL_CERT_FLOOR + TRACK_SLACK * (iv.sumU + iv.E) * 2;
   }
 
   /** The nearest root, as `certifiedFlip` finds it, over usable intervals and exact values. */
   #search(steps: number): number | null {
     this.#stamp++;
-    // Drop intervals that are no longer usable or lie far outside the grid.
+    // Drop intervals that are no longer usable (their proof no longer holds at this call) or lie far outside the
+    // grid.
     const u0 = this.#spot - this.#shiftRef;
     const reach = 0.25 * (steps + 4 * TRACK_PAD);
     const ivs = this.#ivs;
+    const clock = this.#clock;
+    const ua = ivs.ua;
+    const ub = ivs.ub;
+    const lam = ivs.lambda;
+    const cl = ivs.clock;
+    const M = ivs.M;
+    const E = ivs.E;
+    const sumU = ivs.sumU;
     let w = 0;
-    for (const iv of ivs) if (this.#usable(iv) && iv.ub >= u0 - reach && iv.ua <= u0 + reach) ivs[w++] = iv;
-    ivs.length = w;
+    for (let j = 0; j < ivs.n; j++) {
+      const e = E[j] as number;
+      if (
+        clock - (cl[j] as number) <= (lam[j] as number) &&
+        (M[j] as number) - e > HVL_CERT_FLOOR + TRACK_SLACK * ((sumU[j] as number) + e) * 2 &&
+        (ub[j] as number) >= u0 - reach &&
+        (ua[j] as number) <= u0 + reach
+      ) {
+        if (w !== j) ivs.move(j, w);
+        w++;
+      }
+    }
+    ivs.n = w;
     const R = this.#right;
     const L = this.#leftSegs;
     R.clear();
@@ -1002,7 +1156,7 @@ export class GammaFlipTracker {
   /** A certified sign was contradicted (never expected): forget everything and answer with the full machinery. */
   #fallbackNow(): null | number {
     this.#contradictions++;
-    this.#ivs = [];
+    this.#ivs.n = 0;
     return certifiedFlip(this.#spot, this.#steps, this.#g as GridTerms);
   }
 
@@ -1022,23 +1176,23 @@ export class GammaFlipTracker {
     let k = k0;
     while (k <= k1) {
       const u = u0 + 0.25 * k;
-      const idx = this.#find(u);
-      const prev = idx >= 0 ? (ivs[idx] as TrackInterval) : undefined;
-      if (prev !== undefined && u <= prev.ub) {
+      const idx = ivs.find(u);
+      if (idx >= 0 && u <= (ivs.ub[idx] as number)) {
         let ka = k;
-        if (extendLow && k === k0) ka = Math.max(-steps, Math.ceil((prev.ua - u0) / 0.25));
-        const kb = Math.floor((prev.ub - u0) / 0.25);
+        if (extendLow && k === k0) ka = Math.max(-steps, Math.ceil(((ivs.ua[idx] as number) - u0) / 0.25));
+        const kb = Math.floor(((ivs.ub[idx] as number) - u0) / 0.25);
         const end = Math.min(steps, extendHigh ? Math.max(kb, k) : Math.min(kb, k1));
-        out.push(ka, end, prev.sign, false);
+        out.push(ka, end, ivs.sign[idx] as number, false);
         if (ka < lo) lo = ka;
         hi = end;
         k = Math.max(kb, k) + 1;
         if (end >= steps) break;
         continue;
       }
-      const next = ivs[idx + 1];
-      const nextStart = next === undefined ? Number.POSITIVE_INFINITY : Math.ceil((next.ua - u0) / 0.25) - 1;
-      const prevEnd = prev === undefined ? Number.NEGATIVE_INFINITY : Math.floor((prev.ub - u0) / 0.25) + 1;
+      // Intervals inserted during this loop (by #gap) lie inside the gaps, never between `idx` and `idx + 1` here.
+      const nextStart =
+        idx + 1 >= ivs.n ? Number.POSITIVE_INFINITY : Math.ceil(((ivs.ua[idx + 1] as number) - u0) / 0.25) - 1;
+      const prevEnd = idx < 0 ? Number.NEGATIVE_INFINITY : Math.floor(((ivs.ub[idx] as number) - u0) / 0.25) + 1;
       let g1 = extendHigh || k1 >= steps ? steps + TRACK_PAD : k1;
       g1 = Math.min(g1, nextStart);
       if (g1 < k) g1 = k;
@@ -1115,11 +1269,11 @@ export class GammaFlipTracker {
     this.#nOuterR = Number.NaN;
     this.#nHave = false;
     this.#nBad = false;
-    for (let b = L.blocks.length - 1; b >= 0; b--) {
-      const end = b + 1 < L.blocks.length ? (L.blocks[b + 1] as number) : L.k0.length;
+    for (let b = L.nBlocks - 1; b >= 0; b--) {
+      const end = b + 1 < L.nBlocks ? (L.blocks[b + 1] as number) : L.n;
       for (let i = L.blocks[b] as number; i < end; i++) this.#visit(L, i);
     }
-    for (let i = 0; i < R.k0.length; i++) this.#visit(R, i);
+    for (let i = 0; i < R.n; i++) this.#visit(R, i);
     return !this.#nBad;
   }
 
@@ -1128,7 +1282,7 @@ export class GammaFlipTracker {
     const spot = this.#spot;
     const k0 = s.k0[i] as number;
     const k1 = s.k1[i] as number;
-    const exact = s.exact[i] as boolean;
+    const exact = s.exact[i] === 1;
     let sign = s.sign[i] as number;
     if (exact) {
       const v = this.#exact(k0);
@@ -1159,26 +1313,67 @@ export class GammaFlipTracker {
   }
 }
 
+/** Whether the hoisted terms have dealer positions of both signs (else `G` has one sign and no root). */
+function mixedSigns(g: GridTerms): boolean {
+  let pos = false;
+  let neg = false;
+  for (let i = 0; i < g.n; i++) {
+    if ((g.negN[i] as number) > 0) pos = true;
+    else neg = true;
+  }
+  return pos && neg;
+}
+
 /**
  * Covered grid segments of one side of a {@link GammaFlipTracker} search: `[k0, k1]` with a certified sign, or a
- * single exact point. Left-side segments come in blocks (each ascending, later blocks lower).
+ * single exact point. Left-side segments come in blocks (each ascending, later blocks lower). Columns are reused
+ * from call to call.
  */
 class Segs {
-  readonly k0: number[] = [];
-  readonly k1: number[] = [];
-  readonly sign: number[] = [];
-  readonly exact: boolean[] = [];
-  readonly blocks: number[] = [];
+  /** Number of segments. */
+  n = 0;
+  k0 = new Int32Array(256);
+  k1 = new Int32Array(256);
+  sign = new Int8Array(256);
+  exact = new Uint8Array(256);
+  /** Number of blocks. */
+  nBlocks = 0;
+  /** First segment of each block. */
+  blocks = new Int32Array(64);
   clear(): void {
-    this.k0.length = this.k1.length = this.sign.length = this.exact.length = this.blocks.length = 0;
+    this.n = 0;
+    this.nBlocks = 0;
   }
   openBlock(): void {
-    this.blocks.push(this.k0.length);
+    if (this.nBlocks === this.blocks.length) {
+      const b = new Int32Array(2 * this.blocks.length);
+      b.set(this.blocks);
+      this.blocks = b;
+    }
+    this.blocks[this.nBlocks++] = this.n;
   }
   push(k0: number, k1: number, sign: number, exact: boolean): void {
-    this.k0.push(k0);
-    this.k1.push(k1);
-    this.sign.push(sign);
-    this.exact.push(exact);
+    const n = this.n;
+    if (n === this.k0.length) this.#grow();
+    this.k0[n] = k0;
+    this.k1[n] = k1;
+    this.sign[n] = sign;
+    this.exact[n] = exact ? 1 : 0;
+    this.n = n + 1;
+  }
+  #grow(): void {
+    const cap = 2 * this.k0.length;
+    const k0 = new Int32Array(cap);
+    const k1 = new Int32Array(cap);
+    const sign = new Int8Array(cap);
+    const exact = new Uint8Array(cap);
+    k0.set(this.k0);
+    k1.set(this.k1);
+    sign.set(this.sign);
+    exact.set(this.exact);
+    this.k0 = k0;
+    this.k1 = k1;
+    this.sign = sign;
+    this.exact = exact;
   }
 }

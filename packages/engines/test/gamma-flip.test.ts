@@ -25,7 +25,32 @@ interface Spec {
   sigma: number;
 }
 
+/** The last contract object made for each spec (reused while its values hold, as GammaBookBuilder's inputs are). */
+const made = new WeakMap<Spec, GammaContract>();
+let made3 = 0;
+
+/**
+ * The contract of a spec: the previous object when strike, N and σ are unchanged (the tracker's identity fast path),
+ * except every third call, which makes a fresh equal object (its value comparison).
+ */
 function contract(s: Spec): GammaContract {
+  const prev = made.get(s);
+  if (
+    prev !== undefined &&
+    made3++ % 3 !== 0 &&
+    prev.strike === s.strike &&
+    prev.N === s.N &&
+    prev.sigma === s.sigma &&
+    prev.underlying_contract === s.underlying &&
+    prev.right === s.right
+  )
+    return prev;
+  const c = freshContract(s);
+  made.set(s, c);
+  return c;
+}
+
+function freshContract(s: Spec): GammaContract {
   return {
     option_symbol: `${s.underlying === 'ESH6' ? 'E3' : 'EW'}Z5 ${s.right}${s.strike}`,
     underlying_contract: s.underlying,
