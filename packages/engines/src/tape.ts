@@ -229,7 +229,7 @@ export class TapeEngine {
 
   /**
    * The level-independent part of {@link evaluate} at `t`, computed once per snap: the prints of `(t − W_t, t]`,
-   * the price range of its aggressive prints and the market-wide velocity. {@link evaluateWindow} then gives each
+   * the price range of its aggressive prints and the market-wide velocity. {@link TapeEngine.evaluateWindow} then gives each
    * level's metrics (the same values as {@link evaluate}); a level whose band holds none of those prices costs O(1).
    * @throws {TapeError} for an invalid range.
    *
@@ -253,7 +253,7 @@ export class TapeEngine {
   }
 
   /**
-   * {@link evaluate} for level `level` from a {@link window} of the same `trades` (no print may be added between
+   * {@link evaluate} for level `level` from a {@link TapeEngine.window} of the same `trades` (no print may be added between
    * the two calls).
    * @throws {TapeError} for a non-finite level.
    */
