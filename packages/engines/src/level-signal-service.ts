@@ -313,20 +313,22 @@ export class LevelSignalService {
    */
   ingest(event: MarketEvent): LevelsSignalsPayload[] {
     const ts = event.ts_event_ns;
-    if (this.#groupTs !== NO_TS && ts < this.#groupTs) {
-      throw new LateEventError('before_open_group', event.event_id, ts, this.#groupTs);
-    }
-    if (this.#appliedBelow !== NO_TS && ts < this.#appliedBelow) {
+    const groupTs = this.#groupTs;
+    // With a group open, appliedBelow ≤ its timestamp (ingest sets both; advanceTo applies the group or stays below
+    // it), so `ts ≥ groupTs` passes the watermark check too: one or two bigint comparisons per event.
+    if (groupTs !== NO_TS) {
+      if (ts <= groupTs) {
+        if (ts !== groupTs) throw new LateEventError('before_open_group', event.event_id, ts, groupTs);
+        const group = this.#group;
+        const id = event.event_id;
+        for (let i = 0; i < group.length; i++) if (sameId((group[i] as MarketEvent).event_id, id)) return [];
+        group.push(event);
+        return [];
+      }
+    } else if (this.#appliedBelow !== NO_TS && ts < this.#appliedBelow) {
       throw new LateEventError('not_after_watermark', event.event_id, ts, this.#appliedBelow - 1n);
     }
     if (this.#nextSnap === NO_TS) this.#nextSnap = ceilTo(ts, this.#snapNs);
-    if (ts === this.#groupTs) {
-      const group = this.#group;
-      const id = event.event_id;
-      for (let i = 0; i < group.length; i++) if ((group[i] as MarketEvent).event_id === id) return [];
-      group.push(event);
-      return [];
-    }
     this.#applyGroup();
     this.#appliedBelow = ts;
     const out = this.#emitBelow(ts);
@@ -843,6 +845,16 @@ export function contractSigmas(
           : (headIv[lo - 1] as number);
   }
   return out;
+}
+
+/**
+ * `a === b` for event ids, compared from the end: ids of one same-timestamp group share their type, symbol and time
+ * prefix and differ in `seq`/`dup_ordinal`, so a mismatch shows within a few characters.
+ */
+function sameId(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = a.length - 1; k >= 0; k--) if (a.charCodeAt(k) !== b.charCodeAt(k)) return false;
+  return true;
 }
 
 function ceilTo(t: bigint, step: bigint): bigint {

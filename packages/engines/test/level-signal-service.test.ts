@@ -127,6 +127,64 @@ describe('L-1 snap clock', () => {
     expect(() => service.ingest(fut(at(1400), 6003))).toThrow(LateEventError);
   });
 
+  it('property: late events are rejected exactly by the §0.5 rule (open group, last watermark)', () => {
+    type Step = { kind: 'event'; ms: number; dup: number } | { kind: 'watermark'; ms: number };
+    const stepArb: fc.Arbitrary<Step> = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.record({
+          kind: fc.constant('event' as const),
+          ms: fc.integer({ min: 0, max: 40 }),
+          dup: fc.nat(2),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({ kind: fc.constant('watermark' as const), ms: fc.integer({ min: 0, max: 40 }) }),
+      },
+    );
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 40 }), (steps) => {
+        const service = new LevelSignalService();
+        // The rule as §0.5/§9.1 state it.
+        let groupTs: bigint | null = null;
+        let applied: bigint | null = null;
+        for (const step of steps) {
+          const ts = at(step.ms);
+          if (step.kind === 'watermark') {
+            service.advanceTo(ts);
+            if (groupTs !== null && groupTs <= ts) {
+              groupTs = null;
+            }
+            if (applied === null || ts > applied) applied = ts;
+            continue;
+          }
+          const e = fut(ts, 6000, 1, 1, step.dup);
+          let reason: string | null = null;
+          try {
+            service.ingest(e);
+          } catch (error) {
+            expect(LateEventError.is(error)).toBe(true);
+            reason = (error as LateEventError).reason;
+          }
+          const expected =
+            groupTs !== null && ts < groupTs
+              ? 'before_open_group'
+              : applied !== null && ts <= applied
+                ? 'not_after_watermark'
+                : null;
+          expect(reason).toBe(expected);
+          if (expected !== null) continue;
+          if (groupTs === null || ts !== groupTs) {
+            groupTs = ts;
+            applied = ts - 1n;
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('drops a redelivered event of the open group', () => {
     const a = run([fut(at(100), 6003), fut(at(100), 6003), fut(at(100), 6004, 1, 1, 1)], at(500));
     const b = run([fut(at(100), 6003), fut(at(100), 6004, 1, 1, 1)], at(500));
