@@ -213,16 +213,8 @@ export class TapeEngine {
     out: TapeMetrics = createTapeMetrics(),
     velocity?: number,
   ): TapeMetrics {
-    const cap = trades.ts.length;
-    if (
-      !isRingRange(from, to, cap) ||
-      trades.price.length !== cap ||
-      trades.size.length !== cap ||
-      trades.aggressor.length !== cap
-    ) {
-      throw new TapeError('invalid_range', from, to, cap, level);
-    }
-    if (!Number.isFinite(level)) throw new TapeError('non_finite_level', from, to, cap, level);
+    checkRange(trades, from, to, level);
+    if (!Number.isFinite(level)) throw new TapeError('non_finite_level', from, to, trades.ts.length, level);
     const window = this.#window(trades, from, to, t, velocity ?? null);
     return this.#metrics(trades, window, level, out);
   }
@@ -240,15 +232,7 @@ export class TapeEngine {
    * ```
    */
   window(trades: TradeView, from: number, to: number, t: bigint): TapeWindow {
-    const cap = trades.ts.length;
-    if (
-      !isRingRange(from, to, cap) ||
-      trades.price.length !== cap ||
-      trades.size.length !== cap ||
-      trades.aggressor.length !== cap
-    ) {
-      throw new TapeError('invalid_range', from, to, cap, 0);
-    }
+    checkRange(trades, from, to, 0);
     return this.#window(trades, from, to, t, null);
   }
 
@@ -432,6 +416,19 @@ export class TapeEngine {
     if (!(den > 0)) return 0;
     const v = num / den;
     return Number.isFinite(v) ? v : 0;
+  }
+}
+
+/** @throws {TapeError} `invalid_range` unless `[from, to)` is a ring range of the view's equal-length columns. */
+function checkRange(trades: TradeView, from: number, to: number, level: number): void {
+  const cap = trades.ts.length;
+  if (
+    !isRingRange(from, to, cap) ||
+    trades.price.length !== cap ||
+    trades.size.length !== cap ||
+    trades.aggressor.length !== cap
+  ) {
+    throw new TapeError('invalid_range', from, to, cap, level);
   }
 }
 
