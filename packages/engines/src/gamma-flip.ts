@@ -368,6 +368,14 @@ const INV_SQRT_2PI = 0.3989422804014327;
  */
 const TRACK_SLACK = 1e-7;
 
+/**
+ * Smallest `σ√T` the {@link TRACK_SLACK} argument covers: `σ = 0.01` (the default IV bracket's floor) at `T_MIN_S`
+ * = 60 s of the 5 896 800 s trading year. Books with a smaller `σ√T` (possible only with a lower configured
+ * `SIGMA_FIXED`, `IV_BOUNDS` or `T_MIN_S`) are answered by {@link gammaFlip}, whose proof does not depend on it
+ * (D-035).
+ */
+const TRACK_MIN_SST = 0.01 * Math.sqrt(60 / 5_896_800);
+
 /** Factor applied to every drift and change bound of the tracker (the bounds are rigorous; this covers their own rounding). */
 const TRACK_SAFETY = 2;
 
@@ -695,6 +703,9 @@ export class GammaFlipTracker {
       const Tp = this.#T;
       const Np = this.#N;
       const sp = this.#sigma;
+      // √T of the last T seen (contracts of one expiry share T), for the σ√T floor of TRACK_MIN_SST.
+      let sqrtOf = Number.NaN;
+      let sqrtT = 0;
       for (let i = 0; i < n0; i++) {
         const c = cs[i] as GammaContract;
         const T = bookT[i] as number;
@@ -718,6 +729,13 @@ export class GammaFlipTracker {
             if (d > delta) delta = d;
           }
         }
+        if (T > 0) {
+          if (T !== sqrtOf) {
+            sqrtOf = T;
+            sqrtT = Math.sqrt(T);
+          }
+          if (c.sigma * sqrtT < TRACK_MIN_SST) return false;
+        }
         if (!same && (c.N !== Np[i] || c.sigma !== sp[i])) {
           if (!(c.N - c.N === 0) || !(c.sigma - c.sigma === 0)) return false;
           changed[nChanged++] = i;
@@ -729,6 +747,7 @@ export class GammaFlipTracker {
         const c = cs[i] as GammaContract;
         const T = bookT[i] as number;
         if (!(c.N - c.N === 0 && c.sigma - c.sigma === 0 && T - T === 0 && c.strike - c.strike === 0)) return false;
+        if (T > 0 && c.sigma * Math.sqrt(T) < TRACK_MIN_SST) return false;
         if (!dyadic(bookShift[i] as number)) return false;
       }
       this.#rebuilds++;

@@ -426,4 +426,24 @@ describe('GammaFlipTracker', () => {
     expect(Object.is(tracker.flip(b, wide), gammaFlip(b, wide))).toBe(true);
     expect(tracker.stats.fallbacks).toBe(1);
   });
+
+  it('a σ√T below the floor its rounding slack covers (σ < 0.01 at T_MIN_S) is answered by gammaFlip', () => {
+    const specs: Spec[] = [
+      { underlying: 'ESH6', strike: 6000, right: 'C', N: 3000, sigma: 0.15 },
+      { underlying: 'ESH6', strike: 6025, right: 'C', N: -5000, sigma: 0.15 },
+      { underlying: 'ESH6', strike: 5975, right: 'P', N: -4000, sigma: 0.005 },
+    ];
+    const tracker = new GammaFlipTracker();
+    // 70 s before expiry: T just above the 60 s floor, so σ = 0.005 gives σ√T ≈ 1.7e-5 < 0.01·√(60 s / year).
+    const w: World = { specs, t: EXPIRY - 70n * S, spot: 6000, basis: null };
+    check(tracker, w);
+    expect(tracker.stats.fallbacks).toBe(1);
+    check(tracker, { ...w, t: w.t + SNAP_NS });
+    expect(tracker.stats.fallbacks).toBe(2);
+    // Above the floor again (σ = 0.15 everywhere): the tracker answers itself.
+    const ok = { ...w, specs: specs.map((c) => ({ ...c, sigma: 0.15 })) };
+    check(tracker, ok);
+    check(tracker, { ...ok, t: ok.t + SNAP_NS });
+    expect(tracker.stats.fallbacks).toBe(2);
+  });
 });
