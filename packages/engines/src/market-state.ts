@@ -546,6 +546,16 @@ function sizeOk(q: number): boolean {
   return q > 0 && Number.isSafeInteger(q);
 }
 
+/** Every populated raw entry (offset 0 bid, 2 ask) at price `px` among the first `n` levels has an integer size. */
+function integerEntriesAt(raw: Float64Array, n: number, side: number, px: number): boolean {
+  for (let j = 0; j < n; j++) {
+    const r = 4 * j + side;
+    const q = raw[r + 1] as number;
+    if (raw[r] === px && q > 0 && !Number.isSafeInteger(q)) return false;
+  }
+  return true;
+}
+
 /** Insert `(p, q)` into the sorted prefix (ascending for `dir = 1`, descending for −1); returns the new count. */
 function insert(px: Float64Array, sz: Float64Array, n: number, p: number, q: number, dir: number): number {
   let i = n;
@@ -951,6 +961,10 @@ export class MarketState {
       if (l.bid_px !== raw[r] || l.ask_px !== raw[r + 2]) return false;
       if (bidDelta && !(l.bid_px > 0 && sizeOk(l.bid_sz) && sizeOk(bq))) return false;
       if (askDelta && !(l.ask_px > 0 && sizeOk(l.ask_sz) && sizeOk(aq))) return false;
+      // The book merges entries of equal price by summing them in level order; adding Δ to that sum is exact only
+      // when every entry at the price is an integer (a fractional one would round the sums differently).
+      if (bidDelta && !integerEntriesAt(raw, n, 0, l.bid_px)) return false;
+      if (askDelta && !integerEntriesAt(raw, n, 2, l.ask_px)) return false;
       if (bidDelta) {
         raw[r + 1] = l.bid_sz;
         const k = indexOf(book.bidPx, book.bidCount, l.bid_px);

@@ -265,6 +265,18 @@ describe('MarketState MBP-10 in-place update (§1.2)', () => {
     );
   });
 
+  it('regression: a fractional entry at the changed price keeps the full path (the merged size is summed in level order)', () => {
+    // Found by the property above in CI: bid 4995.25 held 0.5 + … so adding Δ to the merged size rounded
+    // differently (3.0999999999999996 instead of 3.1).
+    const [sc, depth] = JSON.parse(COUNTEREXAMPLE_1) as [Parameters<typeof build>[0], number];
+    const evs = build(sc);
+    const params = { ...DEFAULT_CONFIG, BOOK_DEPTH: depth };
+    const fast = run(evs, params, false);
+    const full = run(evs, params, true);
+    expect(fast.seen).toStrictEqual(full.seen);
+    expect(snapshot(fast.ms)).toStrictEqual(snapshot(full.ms));
+  });
+
   it('equals the test-only reference on integer sizes (records and L1 OFI)', () => {
     fc.assert(
       fc.property(arbScenario(true), (sc) => {
@@ -413,3 +425,6 @@ describe('MarketState.optionFlowSums (§1 optionFlowIn as columns)', () => {
     );
   });
 });
+
+const COUNTEREXAMPLE_1 =
+  '[[[{"bid_px":0,"bid_sz":0,"ask_px":4997.75,"ask_sz":1},{"bid_px":0,"bid_sz":0,"ask_px":0,"ask_sz":0},{"bid_px":0,"bid_sz":0,"ask_px":0,"ask_sz":0},{"bid_px":4996.75,"bid_sz":1,"ask_px":4998.5,"ask_sz":1},{"bid_px":0,"bid_sz":0,"ask_px":4998.75,"ask_sz":1},{"bid_px":0,"bid_sz":0,"ask_px":4999,"ask_sz":0.5},{"bid_px":4996,"bid_sz":1,"ask_px":4999.25,"ask_sz":1},{"bid_px":4995.75,"bid_sz":1,"ask_px":4999.5,"ask_sz":0.5},{"bid_px":4995.5,"bid_sz":1,"ask_px":4999.75,"ask_sz":0.5},{"bid_px":4995.25,"bid_sz":0.5,"ask_px":5000,"ask_sz":0.5}],[{"kind":"book","dt":0,"mut":{"kind":"size","i":4,"bid":true,"q":2.1},"share":false,"snap":true},{"kind":"book","dt":0,"mut":{"kind":"size","i":0,"bid":true,"q":2},"share":false,"snap":false},{"kind":"book","dt":0,"mut":{"kind":"size","i":0,"bid":true,"q":1},"share":false,"snap":false},{"kind":"book","dt":0,"mut":{"kind":"size","i":0,"bid":false,"q":0.5},"share":false,"snap":false}]],10]';
