@@ -191,13 +191,11 @@ export function buildGammaBook(
  * ```
  */
 export class GammaBookBuilder {
-  /** The contract objects of the last identity check, by position. */
-  #seen: (GammaContract | undefined)[] = [];
-  /** Identity of each input position at the last sort. */
-  #symbols: string[] = [];
-  #underlyings: string[] = [];
-  #strikes: number[] = [];
-  #rights: OptionRight[] = [];
+  /**
+   * By position, a contract object with the identity (symbol, underlying, strike, right) of the last sort: the
+   * sorted object itself or a later one found equal to it.
+   */
+  #seen: GammaContract[] = [];
   #front: string | null = null;
   #basis: number | null = null;
   /** Input indices of the options on the front month in [D31] order (their order never depends on the basis). */
@@ -291,20 +289,21 @@ export class GammaBookBuilder {
   /** True when `contracts` are the ones of the last sort (same identities by position) and the front month is too. */
   #sameContracts(contracts: readonly GammaContract[], market: GammaMarket): boolean {
     const n = contracts.length;
-    if (n !== this.#symbols.length || market.frontMonth !== this.#front) return false;
     const seen = this.#seen;
+    if (n !== seen.length || market.frontMonth !== this.#front) return false;
     for (let i = 0; i < n; i++) {
       const c = contracts[i] as GammaContract;
-      // The same (immutable) object as at the last check: its identity fields are the ones already compared.
-      if (c === seen[i]) continue;
-      seen[i] = c;
+      const o = seen[i] as GammaContract;
+      // The same (immutable) object as at the last check needs no field comparison.
+      if (c === o) continue;
       if (
-        c.option_symbol !== this.#symbols[i] ||
-        c.underlying_contract !== this.#underlyings[i] ||
-        c.strike !== this.#strikes[i] ||
-        c.right !== this.#rights[i]
+        c.option_symbol !== o.option_symbol ||
+        c.underlying_contract !== o.underlying_contract ||
+        c.strike !== o.strike ||
+        c.right !== o.right
       )
         return false;
+      seen[i] = c;
     }
     return true;
   }
@@ -312,10 +311,6 @@ export class GammaBookBuilder {
   /** New contract list: split by underlying, sort the front-month options once, then place at the basis. */
   #sort(contracts: readonly GammaContract[], market: GammaMarket): void {
     this.#seen = contracts.slice();
-    this.#symbols = contracts.map((c) => c.option_symbol);
-    this.#underlyings = contracts.map((c) => c.underlying_contract);
-    this.#strikes = contracts.map((c) => c.strike);
-    this.#rights = contracts.map((c) => c.right);
     this.#front = market.frontMonth;
     this.#lnK = Float64Array.from(contracts, (c) => (c.strike > 0 ? Math.log(c.strike) : 0));
     const onFront: number[] = [];
@@ -330,7 +325,7 @@ export class GammaBookBuilder {
       this.#place(contracts, market);
     } catch (error) {
       // Forget the identities: the next build must sort (and throw) again.
-      this.#symbols = [];
+      this.#seen = [];
       throw error;
     }
   }
@@ -459,18 +454,6 @@ export function strikeKey(placedStrike: number): string {
 /** `toFixed(2)` of recently seen placed strikes (formatting a number is far dearer than a Map lookup). */
 const STRIKE_KEYS = new Map<number, string>();
 
-/** First index `i` in `[0, n)` with `pred(i)` true, for a predicate false…false true…true; `n` if none. */
-function lowerBound(n: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
-}
-
 /**
  * The range set `R_L = {c : |K̂_c − L| ≤ FUEL_STRIKE_RANGE}` as a half-open index run `[start, end)` of the sorted
  * book (contiguous because the placed strike leads the order and `K̂ − L` is monotone in `K̂`).
@@ -481,11 +464,25 @@ function lowerBound(n: number, pred: (i: number) => boolean): number {
  * ```
  */
 export function rangeRun(book: GammaBook, level: number, range: number): [number, number] {
+  // Two binary searches written out (no predicate closures: fuelMetrics calls this for every level of every snap).
   const k = book.placedStrike;
   const n = k.length;
-  const start = lowerBound(n, (i) => (k[i] as number) - level >= -range);
-  const end = lowerBound(n, (i) => (k[i] as number) - level > range);
-  return [start, Math.max(start, end)];
+  let start = 0;
+  let hi = n;
+  while (start < hi) {
+    const mid = (start + hi) >>> 1;
+    if ((k[mid] as number) - level >= -range) hi = mid;
+    else start = mid + 1;
+  }
+  // The end is searched from start on, so end ≥ start even for a negative range.
+  let end = start;
+  hi = n;
+  while (end < hi) {
+    const mid = (end + hi) >>> 1;
+    if ((k[mid] as number) - level > range) hi = mid;
+    else end = mid + 1;
+  }
+  return [start, end];
 }
 
 /** Wall candidate selection of §4.5: largest G, ties nearest to L, then the lower strike. */
@@ -516,23 +513,7 @@ function wall(strike: number, g: number, minGamma: number): GammaWall {
  */
 export function fuelMetrics(book: GammaBook, level: number, config: GammaConfig): FuelMetrics {
   const k = book.placedStrike;
-  const n = k.length;
-  const range = config.FUEL_STRIKE_RANGE;
-  // rangeRun, inlined (no closures on the per-level path).
-  let start = 0;
-  let hi = n;
-  while (start < hi) {
-    const mid = (start + hi) >>> 1;
-    if ((k[mid] as number) - level >= -range) hi = mid;
-    else start = mid + 1;
-  }
-  let end = start;
-  hi = n;
-  while (end < hi) {
-    const mid = (end + hi) >>> 1;
-    if ((k[mid] as number) - level > range) hi = mid;
-    else end = mid + 1;
-  }
+  const [start, end] = rangeRun(book, level, config.FUEL_STRIKE_RANGE);
   const dg = book.dealerGamma;
   const fg = book.flowGamma;
   const vol = book.recentVolume;

@@ -341,9 +341,12 @@ export class LevelSignalService {
   advanceTo(watermarkNs: bigint): LevelsSignalsPayload[] {
     if (this.#groupTs !== NO_TS && this.#groupTs <= watermarkNs) this.#applyGroup();
     // NO_TS stands for "applied through −1" (as the bound of the original `appliedThrough`).
-    const below = this.#appliedBelow === NO_TS ? 0n : this.#appliedBelow;
-    if (watermarkNs >= below) this.#appliedBelow = watermarkNs + 1n;
-    return this.#emitBelow(this.#appliedBelow === NO_TS ? 0n : this.#appliedBelow);
+    let below = this.#appliedBelow === NO_TS ? 0n : this.#appliedBelow;
+    if (watermarkNs >= below) {
+      below = watermarkNs + 1n;
+      this.#appliedBelow = below;
+    }
+    return this.#emitBelow(below);
   }
 
   #applyGroup(): void {
