@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { LevelsSignalsPayload } from '@spymaster/schemas';
+import type { LevelsSignalsPayload, MarketEvent } from '@spymaster/schemas';
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +42,17 @@ interface PhaseResult {
   cpuMs: number;
   wallMs: number;
   maxRssMb: number;
+  /** 'floors' only: CPU ms of the cheapest construction of every payload, and of the minimum Black-76 work. */
+  payloadFloorMs?: number;
+  /** 'floors' only: CPU ms of a copy of every canonical event (the least a normalizer must allocate). */
+  eventFloorMs?: number;
+  /** 'floors' only: CPU ms of the least per-event state any engine keeps (see TopOfBookFloor). */
+  stateFloorMs?: number;
+  /** 'floors' only: the payload floor with every `gamma_by_strike` left empty. */
+  payloadNoMapsFloorMs?: number;
+  gammaFloorMs?: number;
+  /** 'floors' only: Black-76 Γ evaluations the minimum work made (contracts × 3 per snap). */
+  gammaEvaluations?: number;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -69,29 +80,27 @@ async function runPhase(phase: string): Promise<PhaseResult> {
     const sources = await Promise.all(MARKET_FILES.map((f) => openDbnFile(f)));
     const stats = emptyPipelineStats();
     const service = phase === 'normalize' ? null : new LevelSignalService();
-    // 'payload-floor': CPU time of only re-building every emitted payload with object literals of its shape.
-    const floor = phase === 'payload-floor';
+    const floors = phase === 'floors' ? await startFloors() : null;
     let last = 0n;
     for await (const batch of canonicalEventBatches(sources, { instruments, stats, source: 'sim' })) {
       events += batch.length;
       if (service === null) continue;
+      if (floors !== null) floors.events(batch);
       for (const event of batch) {
         const out = service.ingest(event);
         payloads += out.length;
-        if (floor) for (const p of out) floorUs += rebuildCpuUs(p);
+        if (floors !== null) for (const p of out) floors.payload(p);
       }
       last = (batch[batch.length - 1] as { ts_event_ns: bigint }).ts_event_ns;
     }
     if (service !== null) {
       const out = service.advanceTo(last);
       payloads += out.length;
-      if (floor) for (const p of out) floorUs += rebuildCpuUs(p);
+      if (floors !== null) for (const p of out) floors.payload(p);
     }
+    if (floors !== null) return { phase, events, payloads, cpuMs: 0, wallMs: 0, maxRssMb: 0, ...floors.finish() };
   }
   const cpu = process.cpuUsage(cpu0);
-  if (phase === 'payload-floor') {
-    return { phase, events, payloads, cpuMs: floorUs / 1000, wallMs: 0, maxRssMb: 0 };
-  }
   return {
     phase,
     events,
@@ -102,19 +111,247 @@ async function runPhase(phase: string): Promise<PhaseResult> {
   };
 }
 
-let floorUs = 0;
+// ---------------------------------------------------------------------------------------------------------
+// Floors: what any implementation of the contract must spend, measured on the day's own snaps
+//
+// 1. Payload objects: every emitted payload re-built with object literals of its shape, from values extracted
+//    beforehand (so no reading cost is charged), timed in batches (so no timer cost is charged either); once
+//    with every `gamma_by_strike` and once with all of them empty (what a contract without that map would pay).
+// 2. Canonical events: every event copied (see copyEvent), timed per batch.
+// 3. Per-event state: the least any market state does per event (see TopOfBookFloor), timed per batch.
+// 4. Black-76: per snap, Γ of every included contract at three prices — spot (per-level fuel) and the two grid
+//    points that bracket es.hvl, the fewest a root between grid points can be found with — using one `Math.exp`
+//    per Γ and `ln K`, `σ√T` precomputed outside the timing. The inputs are captured from each snap's book.
 
-/** CPU µs of re-building `p` field by field with object literals (what any builder of the payload pays). */
-function rebuildCpuUs(p: LevelsSignalsPayload): number {
-  const c0 = process.cpuUsage();
-  const copy = rebuildPayload(p);
-  const c = process.cpuUsage(c0);
-  // Use the copy, so the work cannot be optimized away.
-  if (copy.levels.length !== p.levels.length) throw new Error('payload rebuild lost levels');
-  return c.user + c.system;
+const FLOOR_BATCH = 256;
+
+interface GammaSnapInputs {
+  spot: number;
+  /** Per contract: shift, ln K, σ√T, σ²T/2, e^{−rT}/(σ√T), N. */
+  terms: Float64Array;
 }
 
-function rebuildPayload(p: LevelsSignalsPayload): LevelsSignalsPayload {
+async function startFloors() {
+  // Run on the sources (the parent passes the source condition), so this is the module the service uses.
+  const { GammaBookBuilder } = await import('@spymaster/engines/gamma');
+  const { DEFAULT_CONFIG } = await import('@spymaster/schemas');
+  const r = DEFAULT_CONFIG.RISK_FREE_RATE;
+  let snaps: GammaSnapInputs[] = [];
+  const build = GammaBookBuilder.prototype.build;
+  GammaBookBuilder.prototype.build = function (this: InstanceType<typeof GammaBookBuilder>, ...args) {
+    const book = build.apply(this, args);
+    if (book.spot !== null) {
+      const n = book.contracts.length;
+      const terms = new Float64Array(n * 6);
+      for (let i = 0; i < n; i++) {
+        const c = book.contracts[i] as (typeof book.contracts)[number];
+        const T = book.T[i] as number;
+        const sst = c.sigma * Math.sqrt(T);
+        terms.set(
+          [book.shift[i] as number, Math.log(c.strike), sst, (c.sigma * c.sigma * T) / 2, Math.exp(-r * T) / sst, c.N],
+          i * 6,
+        );
+      }
+      snaps.push({ spot: book.spot, terms });
+    }
+    return book;
+  };
+  let pending: { payload: LevelsSignalsPayload; maps: GammaMapValues[] }[] = [];
+  let eventUs = 0;
+  let stateUs = 0;
+  const top = new TopOfBookFloor();
+  let payloadUs = 0;
+  let payloadNoMapsUs = 0;
+  let gammaUs = 0;
+  let evaluations = 0;
+  let sink = 0;
+  const flush = () => {
+    let c0 = process.cpuUsage();
+    for (const { payload, maps } of pending) sink += rebuildPayload(payload, maps).levels.length;
+    let c = process.cpuUsage(c0);
+    payloadUs += c.user + c.system;
+    c0 = process.cpuUsage();
+    for (const { payload } of pending) sink += rebuildPayload(payload, null).levels.length;
+    c = process.cpuUsage(c0);
+    payloadNoMapsUs += c.user + c.system;
+    c0 = process.cpuUsage();
+    for (const snap of snaps) {
+      const t = snap.terms;
+      for (const x of [snap.spot, snap.spot - 0.25, snap.spot + 0.25]) {
+        let g = 0;
+        let lastShift = Number.NaN;
+        let lnF = 0;
+        let F = 0;
+        for (let i = 0; i < t.length; i += 6) {
+          if (t[i] !== lastShift) {
+            lastShift = t[i] as number;
+            F = x - lastShift;
+            lnF = Math.log(F);
+          }
+          const d1 = (lnF - (t[i + 1] as number) + (t[i + 3] as number)) / (t[i + 2] as number);
+          g += ((t[i + 5] as number) * (t[i + 4] as number) * Math.exp(-0.5 * d1 * d1)) / F;
+        }
+        sink += g;
+        evaluations += t.length / 6;
+      }
+    }
+    c = process.cpuUsage(c0);
+    gammaUs += c.user + c.system;
+    pending = [];
+    snaps = [];
+  };
+  return {
+    events(batch: readonly object[]): void {
+      let c0 = process.cpuUsage();
+      for (const e of batch) sink += copyEvent(e as MarketEvent).ts_event_ns === 0n ? 1 : 0;
+      let c = process.cpuUsage(c0);
+      eventUs += c.user + c.system;
+      c0 = process.cpuUsage();
+      for (const e of batch) top.apply(e as MarketEvent);
+      c = process.cpuUsage(c0);
+      stateUs += c.user + c.system;
+    },
+    payload(p: LevelsSignalsPayload): void {
+      pending.push({ payload: p, maps: p.levels.map((l) => gammaMapValues(l.fuel.gamma_by_strike)) });
+      if (pending.length >= FLOOR_BATCH) flush();
+    },
+    finish() {
+      flush();
+      sink += top.checksum();
+      if (Number.isNaN(sink)) throw new Error('floor kernels produced NaN');
+      return {
+        eventFloorMs: eventUs / 1000,
+        stateFloorMs: stateUs / 1000,
+        payloadFloorMs: payloadUs / 1000,
+        payloadNoMapsFloorMs: payloadNoMapsUs / 1000,
+        gammaFloorMs: gammaUs / 1000,
+        gammaEvaluations: evaluations,
+      };
+    },
+  };
+}
+
+/**
+ * A new object literal of the event's shape (an MBP-10 event with its own level array, as each carries the whole
+ * book), sharing its bigints, strings and level objects: a generous floor of making canonical events, since a
+ * normalizer must also read the record, make the bigints and write the id.
+ */
+function copyEvent(e: MarketEvent): MarketEvent {
+  if ('levels' in e) {
+    const { event_id, ts_event_ns, ts_recv_ns, source, symbol, levels, is_snapshot, seq } = e;
+    return { event_id, ts_event_ns, ts_recv_ns, source, symbol, levels: levels.slice(), is_snapshot, seq };
+  }
+  if ('opt_bid' in e) {
+    return {
+      event_id: e.event_id,
+      ts_event_ns: e.ts_event_ns,
+      ts_recv_ns: e.ts_recv_ns,
+      source: e.source,
+      underlying: e.underlying,
+      underlying_contract: e.underlying_contract,
+      option_symbol: e.option_symbol,
+      exp_date: e.exp_date,
+      expiration_ns: e.expiration_ns,
+      strike: e.strike,
+      right: e.right,
+      price: e.price,
+      size: e.size,
+      opt_bid: e.opt_bid,
+      opt_ask: e.opt_ask,
+      aggressor: e.aggressor,
+      conditions: e.conditions,
+      seq: e.seq,
+    };
+  }
+  if ('option_symbol' in e) {
+    return {
+      event_id: e.event_id,
+      ts_event_ns: e.ts_event_ns,
+      ts_recv_ns: e.ts_recv_ns,
+      source: e.source,
+      underlying: e.underlying,
+      underlying_contract: e.underlying_contract,
+      option_symbol: e.option_symbol,
+      exp_date: e.exp_date,
+      expiration_ns: e.expiration_ns,
+      strike: e.strike,
+      right: e.right,
+      bid_px: e.bid_px,
+      ask_px: e.ask_px,
+      bid_sz: e.bid_sz,
+      ask_sz: e.ask_sz,
+      seq: e.seq,
+    };
+  }
+  return {
+    event_id: e.event_id,
+    ts_event_ns: e.ts_event_ns,
+    ts_recv_ns: e.ts_recv_ns,
+    source: e.source,
+    symbol: e.symbol,
+    price: e.price,
+    size: e.size,
+    aggressor: e.aggressor,
+    exchange: e.exchange,
+    conditions: e.conditions,
+    seq: e.seq,
+  };
+}
+
+/**
+ * The least per-event work of a market state: dispatch on the event type, reject an out-of-order time, keep the
+ * top of book, the last trade and per-contract option volume in typed arrays. MarketState also keeps all ten
+ * levels, the depth history, the trade windows, OFI and the option flow the engines read.
+ */
+class TopOfBookFloor {
+  #last = 0n;
+  #top = new Float64Array(4);
+  #trade = new Float64Array(2);
+  #optionVolume = new Float64Array(4096);
+  #rejected = 0;
+
+  apply(e: MarketEvent): void {
+    if (e.ts_event_ns < this.#last) {
+      this.#rejected++;
+      return;
+    }
+    this.#last = e.ts_event_ns;
+    if ('levels' in e) {
+      const best = e.levels[0];
+      if (best === undefined) return;
+      this.#top[0] = best.bid_px;
+      this.#top[1] = best.bid_sz;
+      this.#top[2] = best.ask_px;
+      this.#top[3] = best.ask_sz;
+    } else if ('option_symbol' in e) {
+      const slot = (e.strike * 2 + (e.right === 'C' ? 1 : 0)) & 4095;
+      if ('opt_bid' in e) this.#optionVolume[slot] = (this.#optionVolume[slot] as number) + e.size;
+    } else {
+      this.#trade[0] = e.price;
+      this.#trade[1] = e.size;
+    }
+  }
+
+  checksum(): number {
+    return (this.#top[0] as number) + (this.#trade[1] as number) + this.#rejected;
+  }
+}
+
+interface GammaMapValues {
+  keys: string[];
+  values: number[];
+}
+
+function gammaMapValues(map: Readonly<Record<string, number>>): GammaMapValues {
+  const keys = Object.keys(map);
+  return { keys, values: keys.map((k) => map[k] as number) };
+}
+
+/**
+ * `p` re-built with object literals of its shape; `maps` holds each level's `gamma_by_strike` entries (`null`:
+ * leave every map empty).
+ */
+function rebuildPayload(p: LevelsSignalsPayload, maps: readonly GammaMapValues[] | null): LevelsSignalsPayload {
   const w = (x: { strike: number; net_gamma: number; strength: number } | null) =>
     x === null ? null : { strike: x.strike, net_gamma: x.net_gamma, strength: x.strength };
   const win = (x: { velocity: number; acceleration: number; jerk: number } | null) =>
@@ -126,9 +363,14 @@ function rebuildPayload(p: LevelsSignalsPayload): LevelsSignalsPayload {
     trade_date: p.trade_date,
     es: { ...p.es, ofi: { ...p.es.ofi } },
     options_basis_missing: p.options_basis_missing,
-    levels: p.levels.map((l) => {
+    levels: p.levels.map((l, i) => {
+      // Key by key: V8 makes a ~30-key object a dictionary this way; a copy of a fast-mode template of the same
+      // keys measured no faster (its copy and keyed stores are megamorphic across the day's key runs), D-031.
       const byStrike: Record<string, number> = {};
-      for (const k in l.fuel.gamma_by_strike) byStrike[k] = l.fuel.gamma_by_strike[k] as number;
+      if (maps !== null) {
+        const { keys, values } = maps[i] as GammaMapValues;
+        for (let k = 0; k < keys.length; k++) byStrike[keys[k] as string] = values[k] as number;
+      }
       return {
         ...l,
         components: { ...l.components },
@@ -262,7 +504,7 @@ const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const decode = spawnPhase('decode');
 const normalize = spawnPhase('normalize');
 const engines = spawnPhase('engines');
-const floor = spawnPhase('payload-floor');
+const floors = spawnPhase('floors', ['--conditions=@spymaster/source']);
 const rows: [string, PhaseResult][] = [
   ['decode (cursor)', decode],
   ['decode + normalize', normalize],
@@ -282,8 +524,35 @@ const engineMs = engines.cpuMs - normalize.cpuMs;
 console.log(
   `\nengines + snaps alone: ${(engineMs / 1000).toFixed(2)} s CPU = ${(engineMs / decode.cpuMs).toFixed(2)} × the cursor decode (target ≤ 1.5); end to end ${fmt((engines.events / engines.cpuMs) * 1000)} events/s (target ≥ 1,000,000); ${((engineMs * 1000) / Math.max(1, engines.payloads)).toFixed(0)} µs CPU per snap incl. per-event work`,
 );
+const payloadFloor = floors.payloadFloorMs ?? 0;
+const payloadNoMapsFloor = floors.payloadNoMapsFloorMs ?? 0;
+const gammaFloor = floors.gammaFloorMs ?? 0;
+const eventFloor = floors.eventFloorMs ?? 0;
+const stateFloor = floors.stateFloorMs ?? 0;
+const budget = 1.5 * decode.cpuMs;
+const perSnap = (ms: number) => ((ms * 1000) / Math.max(1, floors.payloads)).toFixed(1);
+console.log('\nfloors of the contract on the same snaps (what any implementation spends; no other engine work):');
+console.log('\n| floor | CPU s | µs per snap | × cursor decode |');
+console.log('|---|---:|---:|---:|');
+for (const [name, ms] of [
+  ['A. payload objects as specified (object literals, gamma_by_strike key by key)', payloadFloor],
+  ['B. payload objects with every gamma_by_strike empty (not the contract)', payloadNoMapsFloor],
+  [
+    `C. Black-76 Γ of every contract at 3 prices per snap (${fmt(floors.gammaEvaluations ?? 0)} Γ, one exp each)`,
+    gammaFloor,
+  ],
+  ['D. per-event state: type, time order, top of book, last trade, option volume', stateFloor],
+  ['A + C + D', payloadFloor + gammaFloor + stateFloor],
+  ['B + C + D', payloadNoMapsFloor + gammaFloor + stateFloor],
+] as const) {
+  console.log(`| ${name} | ${(ms / 1000).toFixed(2)} | ${perSnap(ms)} | ${(ms / decode.cpuMs).toFixed(2)} |`);
+}
 console.log(
-  `payload objects alone (re-built field by field from the emitted payloads, no engine math): ${(floor.cpuMs / 1000).toFixed(2)} s CPU = ${(floor.cpuMs / decode.cpuMs).toFixed(2)} × the cursor decode, ${((floor.cpuMs * 1000) / Math.max(1, floor.payloads)).toFixed(1)} µs per snap (a floor of the payload contract under the engines' 1.5 × budget)`,
+  `\nthe engines' budget, 1.5 × the cursor decode, is ${(budget / 1000).toFixed(2)} s = ${perSnap(budget)} µs per snap, each snap with ${(engines.events / Math.max(1, engines.payloads)).toFixed(0)} events; after A + C + D it leaves ${perSnap(budget - payloadFloor - gammaFloor - stateFloor)} µs, after B + C + D ${perSnap(budget - payloadNoMapsFloor - gammaFloor - stateFloor)} µs per snap for the rest of MarketState, every other engine, σ, the es.hvl search and the service`,
+);
+const pathFloor = decode.cpuMs + eventFloor + payloadFloor + gammaFloor + stateFloor;
+console.log(
+  `the whole path cannot beat decode ${(decode.cpuMs / 1000).toFixed(2)} s + canonical event copies ${(eventFloor / 1000).toFixed(2)} s + A + C + D = ${(pathFloor / 1000).toFixed(2)} s, a ceiling of ${fmt((engines.events / pathFloor) * 1000)} events/s before any engine math (target ≥ 1,000,000)`,
 );
 if (!values['no-profile']) {
   const shares = profileShares();
